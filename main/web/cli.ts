@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, defaultPolicyPath, APP_NAME } from '../../src/config/paths.js';
+import { Core } from '../../src/core/core.js';
+import { createLogger } from '../../src/log/logger.js';
+import { FileSecretStore } from '../../src/secrets/file-secret-store.js';
+import { startWebHost } from './server.js';
+
+const HELP = `Usage: npm run web -- [--config <file>] [--data-dir <dir>] [--port <n>]
+
+  --data-dir <dir>  where settings, secrets and logs live (default: ${defaultDataDir()})
+  --config <file>   the user settings file (default: <data-dir>/settings.json)
+  --port <n>        the port on 127.0.0.1 to serve on (default: 8765; 0 picks a free one)
+
+The machine-wide policy file is read from ${defaultPolicyPath()}
+(override with HEADSET_SOFTPHONE_POLICY=<file>).
+The SIP password is kept in <data-dir>/secrets.json (mode 0600), or taken from the
+environment variable HEADSET_SOFTPHONE_SIP_PASSWORD, which is never written to disk.`;
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        port: { type: 'string', default: '8765' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (args.help) {
+    console.log(HELP);
+    return;
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number from 0 to 65535, not "${args.port}".`);
+    process.exit(2);
+  }
+  const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir());
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logger = createLogger({ file: path.join(dataDir, 'logs', 'core.log') });
+  const envPassword = process.env.HEADSET_SOFTPHONE_SIP_PASSWORD;
+  const core = new Core({
+    app: { name: APP_NAME, version: readVersion(), host: 'web' },
+    settingsFiles: {
+      policy: defaultPolicyPath(),
+      user: path.resolve(args.config ?? path.join(dataDir, 'settings.json')),
+    },
+    secrets: new FileSecretStore(
+      path.join(dataDir, 'secrets.json'),
+      envPassword ? { 'sip.password': envPassword } : {},
+    ),
+    logger,
+  });
+  const staticDir = path.join(projectRoot, 'out', 'renderer');
+  if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
+    console.error(
+      'The user interface is not built yet: run `npm run web` (it builds first), or `npm run build:renderer`.',
+    );
+    process.exit(1);
+  }
+  let host;
+  try {
+    host = await startWebHost({ core, logger, staticDir, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(
+      code === 'EADDRINUSE'
+        ? `Port ${port} on 127.0.0.1 is already in use: choose another with --port <n> (0 picks a free one).`
+        : `The web host could not start: ${(error as Error).message}`,
+    );
+    process.exit(1);
+  }
+  await core.start();
+  console.log(`${APP_NAME} is running. Open this address in Chromium or Chrome:\n\n  ${host.url}\n`);
+  console.log(`Data folder: ${dataDir}\nPress Ctrl-C to stop.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await core.stop();
+    await host.close();
+    logger.flush();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+void main();

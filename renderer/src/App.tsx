@@ -1,0 +1,54 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { SettingsPanel } from './components/SettingsPanel.js';
+import { StatusBar } from './components/StatusBar.js';
+import { useSoftphone } from './state/store.js';
+
+function ConnectionNotice() {
+  const { t } = useTranslation();
+  const connection = useSoftphone((s) => s.connection);
+  const protocolError = useSoftphone((s) => s.protocolError);
+  if (connection === 'open' && !protocolError) return null;
+  const text =
+    connection === 'no-token'
+      ? t('connection.noToken')
+      : connection === 'open'
+        ? t('connection.protocolError', { message: protocolError })
+        : t(`connection.${connection}`);
+  return (
+    <div role="alert" className="notice notice--warning">
+      {text}
+    </div>
+  );
+}
+
+export function App() {
+  const { t, i18n } = useTranslation();
+  const settings = useSoftphone((s) => s.settings);
+  const line = useSoftphone((s) => s.line);
+  // Open by the agent's choice; until they choose, open when the line cannot register without new settings.
+  const [settingsChoice, setSettingsChoice] = useState<boolean>();
+  const language = settings?.values.ui.language;
+
+  useEffect(() => {
+    if (language && i18n.language !== language) void i18n.changeLanguage(language);
+    document.documentElement.lang = language ?? 'en';
+  }, [language, i18n]);
+
+  const needsSettings = line.status === 'failed' && ['not-configured', 'missing-password'].includes(line.reason);
+  const settingsOpen = settingsChoice ?? needsSettings;
+
+  return (
+    <div className="app">
+      <StatusBar settingsOpen={settingsOpen} onToggleSettings={() => setSettingsChoice(!settingsOpen)} />
+      <ConnectionNotice />
+      <main className="main" aria-label={t('app.mainArea')}>
+        {settingsOpen && settings ? (
+          <SettingsPanel view={settings} />
+        ) : (
+          <p className="placeholder">{t('app.callsSoon')}</p>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,254 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import { getCountries } from 'libphonenumber-js';
+import { useMemo, useState } from 'react';
+import {
+  Button,
+  FieldError,
+  Form,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  Select,
+  SelectValue,
+  Text,
+  TextField,
+} from 'react-aria-components';
+import { Controller, useForm, type Control, type FieldPath } from 'react-hook-form';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import {
+  Settings,
+  UI_LANGUAGES,
+  type SettingKey,
+  type SettingsPatch,
+  type SettingsView,
+} from '../../../src/contract/index.js';
+import { useSoftphone } from '../state/store.js';
+
+/** The form validates with the same schema the core checks with, plus the password field. */
+const FormSchema = Settings.extend({ sipPassword: z.string().max(256, 'invalid.tooLong') });
+type FormValues = z.infer<typeof FormSchema>;
+
+const HELP: Partial<Record<SettingKey, string>> = {
+  'sip.wsUrl': 'settings.field.sip.wsUrlHelp',
+  'sip.authUser': 'settings.field.sip.authUserHelp',
+};
+
+function TextSetting({
+  name,
+  control,
+  locked,
+  type = 'text',
+}: {
+  name: FieldPath<FormValues>;
+  control: Control<FormValues>;
+  locked: boolean;
+  type?: string;
+}) {
+  const { t } = useTranslation();
+  const help = HELP[name as SettingKey];
+  return (
+    <Controller
+      name={name}
+      control={control}
+      render={({ field, fieldState }) => (
+        <TextField
+          className="field"
+          name={field.name}
+          value={String(field.value ?? '')}
+          onChange={field.onChange}
+          onBlur={field.onBlur}
+          isDisabled={locked}
+          isInvalid={Boolean(fieldState.error)}
+          validationBehavior="aria"
+          type={type}
+        >
+          <Label>{t(name === 'sipPassword' ? 'settings.field.sip.password' : `settings.field.${name}`)}</Label>
+          <Input ref={field.ref} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false} />
+          {(locked || help) && (
+            <Text slot="description" className="field__help">
+              {locked ? `🔒 ${t('settings.locked')}` : t(help!)}
+            </Text>
+          )}
+          <FieldError className="field__error">
+            {fieldState.error?.message ? t(fieldState.error.message) : ''}
+          </FieldError>
+        </TextField>
+      )}
+    />
+  );
+}
+
+function ChoiceSetting({
+  name,
+  control,
+  locked,
+  options,
+}: {
+  name: FieldPath<FormValues>;
+  control: Control<FormValues>;
+  locked: boolean;
+  options: Array<{ id: string; label: string }>;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Controller
+      name={name}
+      control={control}
+      render={({ field }) => (
+        <Select
+          className="field"
+          selectedKey={String(field.value)}
+          onSelectionChange={(key) => field.onChange(String(key))}
+          isDisabled={locked}
+        >
+          <Label>{t(`settings.field.${name}`)}</Label>
+          <Button className="select__button" ref={field.ref}>
+            <SelectValue />
+            <span aria-hidden="true">▾</span>
+          </Button>
+          {locked && (
+            <Text slot="description" className="field__help">
+              🔒 {t('settings.locked')}
+            </Text>
+          )}
+          <Popover className="select__popover">
+            <ListBox items={options}>
+              {(item) => (
+                <ListBoxItem className="select__option" id={item.id}>
+                  {item.label}
+                </ListBoxItem>
+              )}
+            </ListBox>
+          </Popover>
+        </Select>
+      )}
+    />
+  );
+}
+
+function Problems({ view }: { view: SettingsView }) {
+  const { t } = useTranslation();
+  if (view.problems.length === 0) return null;
+  return (
+    <section className="problems" aria-labelledby="problems-title" role="alert">
+      <h3 id="problems-title">{t('settings.problems')}</h3>
+      <p>{t('settings.problemsHelp')}</p>
+      <ul>
+        {view.problems.map((problem, index) => {
+          const values = {
+            layer: t(`settings.layer.${problem.layer}`),
+            file: problem.file,
+            key: problem.key,
+            message: t(problem.message, { detail: problem.detail, defaultValue: problem.message }),
+          };
+          return (
+            <li key={index}>{problem.key ? t('settings.problemAt', values) : t('settings.problemFile', values)}</li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** Builds the change to send: only what differs, never a locked key. */
+function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
+  const patch: Record<string, Record<string, unknown>> = {};
+  for (const section of ['sip', 'agent', 'ui', 'phone'] as const) {
+    for (const [field, value] of Object.entries(values[section])) {
+      const key = `${section}.${field}`;
+      const before = (view.values[section] as Record<string, unknown>)[field];
+      if (value !== before && !view.locked.includes(key)) (patch[section] ??= {})[field] = value;
+    }
+  }
+  return patch as SettingsPatch;
+}
+
+export function SettingsPanel({ view }: { view: SettingsView }) {
+  const { t, i18n } = useTranslation();
+  const send = useSoftphone((s) => s.send);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const { control, handleSubmit, reset, setError, formState } = useForm<FormValues>({
+    mode: 'onChange',
+    resolver: zodResolver(FormSchema),
+    defaultValues: { ...view.values, sipPassword: '' },
+  });
+  const locked = (key: SettingKey) => view.locked.includes(key);
+
+  const regions = useMemo(() => {
+    const names = new Intl.DisplayNames([i18n.language], { type: 'region' });
+    return getCountries()
+      .map((code) => ({ id: code, label: `${names.of(code) ?? code} (${code})` }))
+      .sort((a, b) => a.label.localeCompare(b.label, i18n.language));
+  }, [i18n.language]);
+  const languages = UI_LANGUAGES.map((code) => ({ id: code, label: t(`language.${code}`) }));
+
+  const onSubmit = handleSubmit(async (values) => {
+    setOutcome(undefined);
+    const result = await send({
+      type: 'settings.update',
+      changes: changesOf(values, view),
+      sipPassword: values.sipPassword || undefined,
+    });
+    if (result.ok) {
+      const saved = (result.value as SettingsView | undefined)?.values ?? values;
+      reset({ ...saved, sipPassword: '' });
+      setOutcome({ ok: true, text: t('settings.saved') });
+      return;
+    }
+    for (const issue of result.error.issues ?? []) {
+      setError(issue.path as FieldPath<FormValues>, { message: issue.message });
+    }
+    const message = t(`error.${result.error.message}`, { defaultValue: t(`error.${result.error.code}`) });
+    setOutcome({ ok: false, text: t('settings.notSaved', { message }) });
+  });
+
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <h2 id="settings-title">{t('settings.title')}</h2>
+      <Problems view={view} />
+      <Form onSubmit={(event) => void onSubmit(event)} validationBehavior="aria">
+        <fieldset>
+          <legend>{t('settings.section.sip')}</legend>
+          <TextSetting name="sip.wsUrl" control={control} locked={locked('sip.wsUrl')} />
+          <TextSetting name="sip.user" control={control} locked={locked('sip.user')} />
+          <TextSetting name="sip.authUser" control={control} locked={locked('sip.authUser')} />
+          <TextSetting name="sip.domain" control={control} locked={locked('sip.domain')} />
+          <TextSetting name="sip.displayName" control={control} locked={locked('sip.displayName')} />
+          <TextSetting name="sipPassword" control={control} locked={false} type="password" />
+          <p className="field__help">
+            {view.hasSipPassword ? t('settings.field.sip.passwordSaved') : t('settings.field.sip.passwordNone')}
+          </p>
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.agent')}</legend>
+          <TextSetting name="agent.name" control={control} locked={locked('agent.name')} />
+          <TextSetting name="agent.company" control={control} locked={locked('agent.company')} />
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.ui')}</legend>
+          <ChoiceSetting name="ui.language" control={control} locked={locked('ui.language')} options={languages} />
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.phone')}</legend>
+          <ChoiceSetting
+            name="phone.defaultRegion"
+            control={control}
+            locked={locked('phone.defaultRegion')}
+            options={regions}
+          />
+        </fieldset>
+        <div className="settings__actions">
+          <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>
+            {formState.isSubmitting ? t('settings.saving') : t('settings.save')}
+          </Button>
+          <span role="status" className={outcome?.ok === false ? 'outcome outcome--error' : 'outcome'}>
+            {outcome?.text}
+          </span>
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import { Button } from 'react-aria-components';
+import { useTranslation } from 'react-i18next';
+import type { LineState } from '../../../src/contract/index.js';
+import { useSoftphone } from '../state/store.js';
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function LineDescription({ line }: { line: LineState }) {
+  const { t } = useTranslation();
+  const now = useNow(line.status === 'failed' && line.retryAt !== undefined);
+  switch (line.status) {
+    case 'registered':
+      return <span>{t('line.registeredAs', { aor: line.aor.replace(/^sip:/, '') })}</span>;
+    case 'registering':
+      return line.attempt > 0 ? <span>{t('line.attempt', { attempt: line.attempt + 1 })}</span> : null;
+    case 'unregistered':
+      return null;
+    case 'failed': {
+      const seconds = line.retryAt === undefined ? undefined : Math.max(0, Math.ceil((line.retryAt - now) / 1000));
+      return (
+        <span>
+          {t(`line.reason.${line.reason}`)}{' '}
+          {seconds === undefined ? t('line.noAutoRetry') : t('line.retryIn', { count: seconds })}
+        </span>
+      );
+    }
+  }
+}
+
+function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed' }> }) {
+  const { t } = useTranslation();
+  return (
+    <details className="line__details">
+      <summary>{t('line.details')}</summary>
+      <ul>
+        {line.server && <li>{t('line.server', { server: line.server })}</li>}
+        {line.code !== undefined && <li>{t('line.serverSaid', { code: line.code, phrase: line.phrase ?? '' })}</li>}
+        {line.detail && <li>{t('line.detail', { detail: line.detail })}</li>}
+        <li>{t('line.attempt', { attempt: line.attempt })}</li>
+      </ul>
+    </details>
+  );
+}
+
+/** Always visible: the line's state in words, and what the agent can do about it. */
+export function StatusBar({ onToggleSettings, settingsOpen }: { onToggleSettings: () => void; settingsOpen: boolean }) {
+  const { t } = useTranslation();
+  const line = useSoftphone((s) => s.line);
+  const send = useSoftphone((s) => s.send);
+  const canConnect = line.status === 'failed' || line.status === 'unregistered';
+  return (
+    <header className="statusbar">
+      <div role="status" aria-label={t('line.label')} className={`line line--${line.status}`} data-status={line.status}>
+        <span className="line__dot" aria-hidden="true" />
+        <strong className="line__state">{t(`line.status.${line.status}`)}</strong>
+        <span className="line__text">
+          <LineDescription line={line} />
+        </span>
+      </div>
+      {line.status === 'failed' && <TechnicalDetails line={line} />}
+      <div className="statusbar__actions">
+        {canConnect ? (
+          <Button className="button" onPress={() => void send({ type: 'line.connect' })}>
+            {t('line.connect')}
+          </Button>
+        ) : (
+          <Button className="button button--quiet" onPress={() => void send({ type: 'line.disconnect' })}>
+            {t('line.disconnect')}
+          </Button>
+        )}
+        <Button className="button button--quiet" aria-expanded={settingsOpen} onPress={onToggleSettings}>
+          {settingsOpen ? t('app.closeSettings') : t('app.settings')}
+        </Button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,103 @@
+import { create } from 'zustand';
+import {
+  parseCoreMessage,
+  type AppInfo,
+  type Command,
+  type CommandResult,
+  type CoreEvent,
+  type LineState,
+  type SettingsView,
+} from '../../../src/contract/index.js';
+import type { Transport, TransportStatus } from '../transport.js';
+
+interface ConnectionSlice {
+  connection: TransportStatus | 'no-token';
+  /** A message from the core the UI could not read: shown for IT, never silently dropped. */
+  protocolError?: string;
+}
+interface AppSlice {
+  app?: AppInfo;
+}
+interface LineSlice {
+  line: LineState;
+}
+interface SettingsSlice {
+  settings?: SettingsView;
+}
+interface Actions {
+  applyEvent(event: CoreEvent): void;
+  send(command: Command): Promise<CommandResult>;
+}
+
+export type SoftphoneState = ConnectionSlice & AppSlice & LineSlice & SettingsSlice & Actions;
+
+const pending = new Map<string, (result: CommandResult) => void>();
+let transport: Transport | undefined;
+let nextId = 1;
+
+/** One store from typed slices; the core's events are its only writer besides the connection. */
+export const useSoftphone = create<SoftphoneState>()((set) => ({
+  connection: 'connecting',
+  line: { status: 'unregistered' },
+  applyEvent(event) {
+    switch (event.type) {
+      case 'state':
+        set({ app: event.state.app, line: event.state.line, settings: event.state.settings });
+        break;
+      case 'line':
+        set({ line: event.line });
+        break;
+      case 'settings':
+        set({ settings: event.settings });
+        break;
+    }
+  },
+  send(command) {
+    const id = `c${nextId++}`;
+    return new Promise<CommandResult>((resolve) => {
+      if (!transport?.send({ kind: 'command', id, command })) {
+        resolve({ ok: false, error: { code: 'internal', message: 'core-unreachable' } });
+        return;
+      }
+      pending.set(id, resolve);
+    });
+  },
+}));
+
+/** Wires a transport into the store: validates every message from the core before applying it. */
+export function connectStore(t: Transport): void {
+  transport = t;
+  t.onStatus((connection) => {
+    useSoftphone.setState({ connection });
+    if (connection === 'closed') {
+      for (const [id, resolve] of pending) {
+        pending.delete(id);
+        resolve({ ok: false, error: { code: 'internal', message: 'core-unreachable' } });
+      }
+    }
+  });
+  t.onMessage((raw) => {
+    const parsed = parseCoreMessage(raw);
+    if (!parsed.ok) {
+      useSoftphone.setState({ protocolError: parsed.error.message });
+      return;
+    }
+    const message = parsed.value;
+    switch (message.kind) {
+      case 'event':
+        useSoftphone.getState().applyEvent(message.event);
+        break;
+      case 'result': {
+        const resolve = pending.get(message.id);
+        pending.delete(message.id);
+        resolve?.(message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error });
+        break;
+      }
+      case 'error':
+        useSoftphone.setState({ protocolError: message.error.message });
+        break;
+      case 'media-request':
+        break; // the media engine arrives with the calls issue
+    }
+  });
+}

@@ -1,0 +1,5 @@
+export * from './settings.js';
+export * from './line.js';
+export * from './messages.js';
+export * from './validate.js';
+export * from './bridge.js';

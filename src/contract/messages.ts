@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { LineState } from './line.js';
+import { SettingsPatch, SettingsView } from './settings.js';
+
+// ---- Commands: UI → core ----------------------------------------------------------------------
+
+export const Command = z.discriminatedUnion('type', [
+  /** Ask for the whole state again, e.g. after a reload. */
+  z.object({ type: z.literal('state.get') }),
+  /** Change settings; the SIP password, when given, goes to the secret store, never to a file. */
+  z.object({
+    type: z.literal('settings.update'),
+    changes: SettingsPatch,
+    sipPassword: z.string().max(256).optional(),
+  }),
+  /** Try to register now (after a failure, or after settings changed). */
+  z.object({ type: z.literal('line.connect') }),
+  /** Unregister and stay offline until asked again. */
+  z.object({ type: z.literal('line.disconnect') }),
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];
+
+// ---- State and events: core → UI --------------------------------------------------------------
+
+export const AppInfo = z.object({
+  name: z.string(),
+  version: z.string(),
+  host: z.enum(['electron', 'web']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/** Everything the UI needs to draw itself from nothing. */
+export const StateSnapshot = z.object({
+  app: AppInfo,
+  line: LineState,
+  settings: SettingsView,
+});
+export type StateSnapshot = z.infer<typeof StateSnapshot>;
+
+export const CoreEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), state: StateSnapshot }),
+  z.object({ type: z.literal('line'), line: LineState }),
+  z.object({ type: z.literal('settings'), settings: SettingsView }),
+]);
+export type CoreEvent = z.infer<typeof CoreEvent>;
+
+// ---- Errors -----------------------------------------------------------------------------------
+
+export const ContractErrorCode = z.enum([
+  /** Not JSON, or not a message the contract knows. */
+  'malformed',
+  /** Well-formed, but a value is not acceptable (e.g. a setting out of range). */
+  'invalid',
+  /** The setting is locked by the IT policy. */
+  'locked',
+  /** The core failed while carrying out a valid command. */
+  'internal',
+]);
+export const ContractError = z.object({
+  code: ContractErrorCode,
+  message: z.string(),
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ContractError = z.infer<typeof ContractError>;
+
+// ---- Media calls: core ⇄ renderer media engine ------------------------------------------------
+// The SIP user agent lives in the core; WebRTC lives in the renderer. The core asks the media engine
+// for descriptions through these calls (used from the calls issue on).
+
+export const MediaHoldDirection = z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+export const MediaRequest = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('create-offer'),
+    callId: z.string(),
+    iceRestart: z.boolean().optional(),
+    hold: z.boolean().optional(),
+  }),
+  z.object({ op: z.literal('create-answer'), callId: z.string(), remoteSdp: z.string(), hold: z.boolean().optional() }),
+  z.object({
+    op: z.literal('set-remote'),
+    callId: z.string(),
+    remoteSdp: z.string(),
+    type: z.enum(['offer', 'answer']),
+  }),
+  z.object({ op: z.literal('rollback'), callId: z.string() }),
+  z.object({ op: z.literal('dtmf'), callId: z.string(), tones: z.string().regex(/^[0-9A-D#*,]+$/) }),
+  z.object({ op: z.literal('close'), callId: z.string() }),
+]);
+export type MediaRequest = z.infer<typeof MediaRequest>;
+export const MediaResult = z.object({ sdp: z.string().optional() });
+export type MediaResult = z.infer<typeof MediaResult>;
+
+// ---- Envelopes on the wire ---------------------------------------------------------------------
+
+/** What the UI sends to the core. */
+export const UiMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('command'), id: z.string().min(1).max(64), command: Command }),
+  z.object({
+    kind: z.literal('media-result'),
+    id: z.string().min(1).max(64),
+    ok: z.boolean(),
+    result: MediaResult.optional(),
+    error: z.string().optional(),
+  }),
+]);
+export type UiMessage = z.infer<typeof UiMessage>;
+
+/** What the core sends to the UI. */
+const ResultMessage = z.discriminatedUnion('ok', [
+  z.object({ kind: z.literal('result'), id: z.string(), ok: z.literal(true), value: z.unknown().optional() }),
+  z.object({ kind: z.literal('result'), id: z.string(), ok: z.literal(false), error: ContractError }),
+]);
+export const CoreMessage = z.discriminatedUnion('kind', [
+  ResultMessage,
+  z.object({ kind: z.literal('event'), event: CoreEvent }),
+  /** A message from the UI that could not be read at all (no id to answer to). */
+  z.object({ kind: z.literal('error'), error: ContractError }),
+  z.object({ kind: z.literal('media-request'), id: z.string(), request: MediaRequest }),
+]);
+export type CoreMessage = z.infer<typeof CoreMessage>;
+
+export type CommandResult = { ok: true; value?: unknown } | { ok: false; error: ContractError };

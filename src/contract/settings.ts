@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/** Languages the interface is translated into. */
+export const UI_LANGUAGES = ['en', 'it'] as const;
+export const UiLanguage = z.enum(UI_LANGUAGES, { error: 'invalid.language' });
+
+const wsUrl = z
+  .string()
+  .trim()
+  .regex(/^$|^wss?:\/\/[^\s/]+(\/\S*)?$/, 'invalid.wsUrl');
+const hostName = z
+  .string()
+  .trim()
+  .regex(/^$|^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'invalid.hostName');
+const sipUser = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._~!$&'()*+,;=%-]*$/, 'invalid.sipUser');
+const plainText = (max: number) => z.string().trim().max(max, 'invalid.tooLong');
+
+export const SipSettings = z.object({
+  wsUrl,
+  user: sipUser.max(64, 'invalid.tooLong'),
+  authUser: sipUser.max(64, 'invalid.tooLong'),
+  domain: hostName,
+  displayName: plainText(64),
+});
+
+export const AgentSettings = z.object({
+  name: plainText(80),
+  company: plainText(80),
+});
+
+export const UiSettings = z.object({
+  language: UiLanguage,
+});
+
+export const PhoneSettings = z.object({
+  defaultRegion: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'invalid.region'),
+});
+
+/** Every setting the softphone knows, as stored in files and shown in the settings screen. */
+export const Settings = z.object({
+  sip: SipSettings,
+  agent: AgentSettings,
+  ui: UiSettings,
+  phone: PhoneSettings,
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** A change to some settings: every section and every key is optional. */
+export const SettingsPatch = z
+  .object({
+    sip: SipSettings.partial().strict(),
+    agent: AgentSettings.partial().strict(),
+    ui: UiSettings.partial().strict(),
+    phone: PhoneSettings.partial().strict(),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+/** Dotted names of every setting, e.g. "sip.wsUrl". */
+export type SettingKey = {
+  [S in keyof Settings]: `${S & string}.${keyof Settings[S] & string}`;
+}[keyof Settings];
+
+export const SETTING_KEYS: readonly SettingKey[] = Object.entries(Settings.shape).flatMap(([section, schema]) =>
+  Object.keys(schema.shape).map((key) => `${section}.${key}` as SettingKey),
+);
+
+export function isSettingKey(key: string): key is SettingKey {
+  return (SETTING_KEYS as readonly string[]).includes(key);
+}
+
+/** The zod schema of one setting, by its dotted name. */
+export function settingSchema(key: SettingKey): z.ZodType {
+  const [section, field] = key.split('.') as [keyof Settings, string];
+  return (Settings.shape[section].shape as Record<string, z.ZodType>)[field]!;
+}
+
+/** A complete SIP account is needed before the line can register. */
+export function missingAccountFields(settings: Settings): SettingKey[] {
+  const required: SettingKey[] = ['sip.wsUrl', 'sip.user', 'sip.domain'];
+  return required.filter((key) => {
+    const [section, field] = key.split('.') as [keyof Settings, string];
+    return !(settings[section] as Record<string, string>)[field];
+  });
+}
+
+/**
+ * Where a configuration problem was found and what is wrong. `message` is a key of the UI's
+ * translations (`problem.*` or `invalid.*`), `detail` the parser's own words where there are some.
+ */
+export const ConfigProblem = z.object({
+  layer: z.enum(['policy', 'user']),
+  file: z.string(),
+  key: z.string().optional(),
+  message: z.string(),
+  detail: z.string().optional(),
+});
+export type ConfigProblem = z.infer<typeof ConfigProblem>;
+
+/** What the settings screen shows: the effective values, which are locked by policy, and what was wrong. */
+export const SettingsView = z.object({
+  values: Settings,
+  locked: z.array(z.string()),
+  problems: z.array(ConfigProblem),
+  hasSipPassword: z.boolean(),
+  policyFile: z.string().optional(),
+  userFile: z.string(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;

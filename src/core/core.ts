@@ -1,0 +1,150 @@
+import {
+  missingAccountFields,
+  type AppInfo,
+  type Command,
+  type CommandResult,
+  type CoreEvent,
+  type LineState,
+  type SettingsView,
+  type StateSnapshot,
+} from '../contract/index.js';
+import { SettingsStore } from '../config/store.js';
+import type { Logger } from '../log/logger.js';
+import type { SecretStore } from '../secrets/secret-store.js';
+import { Registration, type RegistrationOptions } from '../telephony/registration.js';
+
+/** What a host gives the core. The core never asks which host runs it. */
+export interface CorePorts {
+  app: AppInfo;
+  settingsFiles: { policy?: string; user: string };
+  secrets: SecretStore;
+  logger: Logger;
+  /** Tuning for tests (faster backoff); production uses the defaults. */
+  registration?: Omit<RegistrationOptions, 'logger'>;
+}
+
+type EventListener = (event: CoreEvent) => void;
+
+/**
+ * The softphone's core: settings, the line, and (in later issues) calls, customers, guidance and
+ * wrap-up. UIs talk to it only through contract commands and events.
+ */
+export class Core {
+  private readonly settings: SettingsStore;
+  private readonly listeners = new Set<EventListener>();
+  private registration: Registration | undefined;
+  private line: LineState = { status: 'unregistered' };
+  private hasSipPassword = false;
+  /** The agent pressed "Disconnect": stay offline until asked again. */
+  private offlineByChoice = false;
+
+  constructor(private readonly ports: CorePorts) {
+    this.settings = new SettingsStore(ports.settingsFiles);
+    for (const problem of this.settings.view().problems) {
+      ports.logger.warn({ file: problem.file, key: problem.key }, `configuration problem: ${problem.message}`);
+    }
+  }
+
+  async start(): Promise<void> {
+    this.hasSipPassword = Boolean(await this.ports.secrets.get('sip.password'));
+    await this.restartLine();
+  }
+
+  async stop(): Promise<void> {
+    await this.registration?.stop();
+    this.registration = undefined;
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): StateSnapshot {
+    return { app: this.ports.app, line: this.line, settings: this.settingsView() };
+  }
+
+  async dispatch(command: Command): Promise<CommandResult> {
+    switch (command.type) {
+      case 'state.get':
+        return { ok: true, value: this.snapshot() };
+      case 'settings.update':
+        return this.updateSettings(command.changes, command.sipPassword);
+      case 'line.connect':
+        this.offlineByChoice = false;
+        if (this.registration) this.registration.retryNow();
+        else await this.restartLine();
+        return { ok: true };
+      case 'line.disconnect':
+        this.offlineByChoice = true;
+        await this.restartLine();
+        return { ok: true };
+    }
+  }
+
+  private settingsView(): SettingsView {
+    return { ...this.settings.view(), hasSipPassword: this.hasSipPassword };
+  }
+
+  private emit(event: CoreEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.ports.logger.error({ err: error }, 'event listener failed');
+      }
+    }
+  }
+
+  private setLine(line: LineState): void {
+    this.line = line;
+    this.emit({ type: 'line', line });
+  }
+
+  private async updateSettings(changes: unknown, sipPassword: string | undefined): Promise<CommandResult> {
+    const before = JSON.stringify(this.settings.values.sip);
+    const result = this.settings.update(changes);
+    if (!result.ok) return result;
+    if (sipPassword !== undefined && sipPassword !== '') {
+      await this.ports.secrets.set('sip.password', sipPassword);
+      this.hasSipPassword = true;
+    }
+    this.emit({ type: 'settings', settings: this.settingsView() });
+    if (before !== JSON.stringify(this.settings.values.sip) || sipPassword) {
+      this.offlineByChoice = false;
+      await this.restartLine();
+    }
+    return { ok: true, value: this.settingsView() };
+  }
+
+  /** (Re)creates the registration from the current settings and password. */
+  private async restartLine(): Promise<void> {
+    const previous = this.registration;
+    this.registration = undefined;
+    await previous?.stop();
+    if (this.offlineByChoice) return this.setLine({ status: 'unregistered' });
+
+    const sip = this.settings.values.sip;
+    const missing = missingAccountFields(this.settings.values);
+    if (missing.length > 0) {
+      return this.setLine({ status: 'failed', reason: 'not-configured', detail: missing.join(', '), attempt: 0 });
+    }
+    const password = await this.ports.secrets.get('sip.password');
+    if (!password) {
+      return this.setLine({ status: 'failed', reason: 'missing-password', server: sip.wsUrl, attempt: 0 });
+    }
+    const registration = new Registration(
+      { ...sip, password },
+      {
+        ...this.ports.registration,
+        logger: this.ports.logger.child({ part: 'registration' }),
+        userAgentString: `${this.ports.app.name.replace(/\s+/g, '')}/${this.ports.app.version}`,
+      },
+    );
+    this.registration = registration;
+    registration.onState((line) => {
+      if (this.registration === registration) this.setLine(line);
+    });
+    registration.start();
+  }
+}
