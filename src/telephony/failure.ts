@@ -21,7 +21,7 @@ export function classifyTransportError(error: Error | undefined, server: string)
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(message)) {
     return { reason: 'tls', server, detail: code || message };
   }
-  if (/handshake timed out|ETIMEDOUT|timeout/i.test(`${code} ${message}`)) {
+  if (/timed out|ETIMEDOUT|timeout/i.test(`${code} ${message}`)) {
     return { reason: 'timeout', server, detail: code || message };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {

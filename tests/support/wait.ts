@@ -1,0 +1,10 @@
+/** Resolves when `check()` returns a value other than undefined/false, polling; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
