@@ -26,8 +26,7 @@ export function App() {
   const { t, i18n } = useTranslation();
   const settings = useSoftphone((s) => s.settings);
   const line = useSoftphone((s) => s.line);
-  // Open by the agent's choice; until they choose, open when the line cannot register without new settings.
-  const [settingsChoice, setSettingsChoice] = useState<boolean>();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const language = settings?.values.ui.language;
 
   useEffect(() => {
@@ -36,11 +35,16 @@ export function App() {
   }, [language, i18n]);
 
   const needsSettings = line.status === 'failed' && ['not-configured', 'missing-password'].includes(line.reason);
-  const settingsOpen = settingsChoice ?? needsSettings;
+  // When the line cannot register without new settings, open them; they stay open until the agent closes them.
+  const [neededSettings, setNeededSettings] = useState(false);
+  if (needsSettings !== neededSettings) {
+    setNeededSettings(needsSettings);
+    if (needsSettings) setSettingsOpen(true);
+  }
 
   return (
     <div className="app">
-      <StatusBar settingsOpen={settingsOpen} onToggleSettings={() => setSettingsChoice(!settingsOpen)} />
+      <StatusBar settingsOpen={settingsOpen} onToggleSettings={() => setSettingsOpen(!settingsOpen)} />
       <ConnectionNotice />
       <main className="main" aria-label={t('app.mainArea')}>
         {settingsOpen && settings ? (

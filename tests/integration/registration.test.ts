@@ -16,7 +16,11 @@ afterEach(async () => {
   for (const thing of running.splice(0).reverse()) await thing.stop();
 });
 
-function account(pbx: { wsUrl: string; domain: string }, user = '1001', password = getTestAccount(user).password): SipAccount {
+function account(
+  pbx: { wsUrl: string; domain: string },
+  user = '1001',
+  password = getTestAccount(user).password,
+): SipAccount {
   return { wsUrl: pbx.wsUrl, domain: pbx.domain, user, password, displayName: 'Agent' };
 }
 
@@ -39,7 +43,9 @@ describe('registration against Kamailio', () => {
     const server = await pbx();
     const { registration, states } = line(account(server));
     registration.start();
-    const registered = await waitFor('registered', () => (registration.state.status === 'registered' ? registration.state : undefined));
+    const registered = await waitFor('registered', () =>
+      registration.state.status === 'registered' ? registration.state : undefined,
+    );
     expect(registered).toMatchObject({ aor: 'sip:1001@pbx.test', server: server.wsUrl });
     expect(registered.expiresInSeconds).toBeGreaterThan(0);
     expect(states.map((s) => s.status)).toEqual(['registering', 'registered']);
@@ -54,7 +60,9 @@ describe('registration against Kamailio', () => {
     const server = await pbx();
     const { registration } = line(account(server, '1001', 'not-the-password'));
     registration.start();
-    const failed = await waitFor('failure', () => (registration.state.status === 'failed' ? registration.state : undefined));
+    const failed = await waitFor('failure', () =>
+      registration.state.status === 'failed' ? registration.state : undefined,
+    );
     expect(failed.reason).toBe('wrong-credentials');
     expect([401, 403]).toContain(failed.code);
     expect(failed.retryAt).toBeUndefined();

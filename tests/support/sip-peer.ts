@@ -38,7 +38,9 @@ export async function registerPeer(
   await ua.start();
   const status = await new Promise<number>((resolve, reject) => {
     const done = (r: Final) => resolve(r.message.statusCode ?? 0);
-    new Registerer(ua, { expires: 300 }).register({ requestDelegate: { onAccept: done, onReject: done } }).catch(reject);
+    new Registerer(ua, { expires: 300 })
+      .register({ requestDelegate: { onAccept: done, onReject: done } })
+      .catch(reject);
   });
   return { ua, status };
 }
@@ -47,6 +49,8 @@ export async function registerPeer(
 export function sendMessage(ua: UserAgent, target: string, body = 'ping'): Promise<number> {
   return new Promise((resolve, reject) => {
     const done = (r: Final) => resolve(r.message.statusCode ?? 0);
-    new Messager(ua, UserAgent.makeURI(target)!, body).message({ requestDelegate: { onAccept: done, onReject: done } }).catch(reject);
+    new Messager(ua, UserAgent.makeURI(target)!, body)
+      .message({ requestDelegate: { onAccept: done, onReject: done } })
+      .catch(reject);
   });
 }

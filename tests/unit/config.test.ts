@@ -27,7 +27,9 @@ describe('settings layers', () => {
   });
 
   it('lets the policy override defaults and the user override the policy', () => {
-    writeJson(policy, { settings: { sip: { wsUrl: 'wss://pbx.example.com/ws', domain: 'example.com' }, ui: { language: 'it' } } });
+    writeJson(policy, {
+      settings: { sip: { wsUrl: 'wss://pbx.example.com/ws', domain: 'example.com' }, ui: { language: 'it' } },
+    });
     writeJson(user, { sip: { user: '1001' }, ui: { language: 'en' } });
     const store = new SettingsStore({ policy, user });
     expect(store.values.sip).toMatchObject({ wsUrl: 'wss://pbx.example.com/ws', domain: 'example.com', user: '1001' });
@@ -41,7 +43,9 @@ describe('settings layers', () => {
     expect(store.values.sip.wsUrl).toBe('wss://pbx.example.com/ws');
     expect(store.values.sip.user).toBe('1001');
     expect(store.view().locked).toEqual(['sip.wsUrl']);
-    expect(store.view().problems).toEqual([expect.objectContaining({ layer: 'user', file: user, key: 'sip.wsUrl', message: 'problem.lockedInUserFile' })]);
+    expect(store.view().problems).toEqual([
+      expect.objectContaining({ layer: 'user', file: user, key: 'sip.wsUrl', message: 'problem.lockedInUserFile' }),
+    ]);
   });
 
   it('refuses to change a locked key and writes nothing', () => {
@@ -71,7 +75,10 @@ describe('settings layers', () => {
   it('refuses an invalid value with the key and a reason', () => {
     const store = new SettingsStore({ policy, user });
     const result = store.update({ sip: { wsUrl: 'http://not-a-websocket' } });
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid', issues: [{ path: 'sip.wsUrl', message: 'invalid.wsUrl' }] } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'invalid', issues: [{ path: 'sip.wsUrl', message: 'invalid.wsUrl' }] },
+    });
   });
 });
 
@@ -81,7 +88,9 @@ describe('broken files', () => {
     writeJson(user, { sip: { user: '1001' } });
     const store = new SettingsStore({ policy, user });
     expect(store.values.sip.user).toBe('1001');
-    expect(store.view().problems).toEqual([expect.objectContaining({ layer: 'policy', file: policy, message: 'problem.notJson' })]);
+    expect(store.view().problems).toEqual([
+      expect.objectContaining({ layer: 'policy', file: policy, message: 'problem.notJson' }),
+    ]);
   });
 
   it('drops only the bad key of a policy and keeps the rest', () => {

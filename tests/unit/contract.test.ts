@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CoreMessage, parseCoreMessage, parseUiMessage, type CoreMessage as CoreMessageType } from '../../src/contract/index.js';
+import {
+  CoreMessage,
+  parseCoreMessage,
+  parseUiMessage,
+  type CoreMessage as CoreMessageType,
+} from '../../src/contract/index.js';
 import { Core } from '../../src/core/core.js';
 import { ContractEndpoint } from '../../src/core/endpoint.js';
 import { silentLogger } from '../../src/log/logger.js';
@@ -16,8 +21,18 @@ describe('contract validation', () => {
   it.each([
     ['not JSON', '{oops', 'The message from the UI is not valid JSON', undefined],
     ['an unknown command', { kind: 'command', id: 'a', command: { type: 'format.disk' } }, 'does not match', 'a'],
-    ['a command with a bad field', { kind: 'command', id: 'b', command: { type: 'settings.update', changes: { sip: { wsUrl: 42 } } } }, 'does not match', 'b'],
-    ['an unknown setting', { kind: 'command', id: 'c', command: { type: 'settings.update', changes: { sip: { shell: 'x' } } } }, 'does not match', 'c'],
+    [
+      'a command with a bad field',
+      { kind: 'command', id: 'b', command: { type: 'settings.update', changes: { sip: { wsUrl: 42 } } } },
+      'does not match',
+      'b',
+    ],
+    [
+      'an unknown setting',
+      { kind: 'command', id: 'c', command: { type: 'settings.update', changes: { sip: { shell: 'x' } } } },
+      'does not match',
+      'c',
+    ],
     ['no kind', { id: 'd' }, 'does not match', 'd'],
     ['a number', 42, 'does not match', undefined],
     ['null', null, 'does not match', undefined],
@@ -38,9 +53,12 @@ describe('contract validation', () => {
       { kind: 'error', error: { code: 'malformed', message: 'bad' } },
       { kind: 'media-request', id: '3', request: { op: 'create-offer', callId: 'c1' } },
     ];
-    for (const message of messages) expect(parseCoreMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });
+    for (const message of messages)
+      expect(parseCoreMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });
     expect(parseCoreMessage({ kind: 'result', id: '4', ok: false }).ok).toBe(false);
-    expect(CoreMessage.safeParse({ kind: 'event', event: { type: 'line', line: { status: 'flying' } } }).success).toBe(false);
+    expect(CoreMessage.safeParse({ kind: 'event', event: { type: 'line', line: { status: 'flying' } } }).success).toBe(
+      false,
+    );
   });
 });
 
@@ -70,7 +88,10 @@ describe('a host endpoint', () => {
   });
 
   it('sends the whole state first, then answers a valid command', async () => {
-    expect(sent[0]).toMatchObject({ kind: 'event', event: { type: 'state', state: { line: { status: 'failed', reason: 'not-configured' } } } });
+    expect(sent[0]).toMatchObject({
+      kind: 'event',
+      event: { type: 'state', state: { line: { status: 'failed', reason: 'not-configured' } } },
+    });
     await endpoint.receive({ kind: 'command', id: 'q', command: { type: 'state.get' } });
     expect(sent.at(-1)).toMatchObject({ kind: 'result', id: 'q', ok: true });
   });
@@ -88,7 +109,11 @@ describe('a host endpoint', () => {
 
   it('turns a locked setting into a typed "locked" answer', async () => {
     // No policy file here, so nothing is locked: a valid change is saved and announced.
-    await endpoint.receive({ kind: 'command', id: 's', command: { type: 'settings.update', changes: { agent: { name: 'Ana' } } } });
+    await endpoint.receive({
+      kind: 'command',
+      id: 's',
+      command: { type: 'settings.update', changes: { agent: { name: 'Ana' } } },
+    });
     expect(sent.find((m) => m.kind === 'event' && m.event.type === 'settings')).toBeDefined();
     expect(sent.at(-1)).toMatchObject({ kind: 'result', id: 's', ok: true });
   });

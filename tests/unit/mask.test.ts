@@ -11,7 +11,9 @@ describe('masking personal data for logs', () => {
   });
 
   it('leaves short numbers alone: ports, status codes, years', () => {
-    expect(maskText('SIP/2.0 401 Unauthorized on port 5060 in 2026')).toBe('SIP/2.0 401 Unauthorized on port 5060 in 2026');
+    expect(maskText('SIP/2.0 401 Unauthorized on port 5060 in 2026')).toBe(
+      'SIP/2.0 401 Unauthorized on port 5060 in 2026',
+    );
   });
 
   it('masks SIP user parts and display names, and removes credentials', () => {

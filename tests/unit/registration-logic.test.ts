@@ -7,7 +7,13 @@ const err = (code: string, message = code) => Object.assign(new Error(message), 
 describe('backoff with jitter', () => {
   const policy = { baseMs: 1000, maxMs: 30_000 };
   it('doubles up to the cap, always between half and all of it', () => {
-    for (const [failures, ceiling] of [[1, 1000], [2, 2000], [3, 4000], [6, 30_000], [40, 30_000]] as const) {
+    for (const [failures, ceiling] of [
+      [1, 1000],
+      [2, 2000],
+      [3, 4000],
+      [6, 30_000],
+      [40, 30_000],
+    ] as const) {
       expect(backoffDelay(failures, policy, () => 0)).toBe(ceiling / 2);
       expect(backoffDelay(failures, policy, () => 1)).toBe(ceiling);
     }

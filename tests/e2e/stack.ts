@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir, writeJson } from '../support/tmp.js';
+
+export interface WebHostProcess {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the web host the way a user does (`tsx main/web/cli.ts`), in its own process, with a
+ * fresh data folder and optional user settings, policy and password.
+ */
+export async function startWebHost(
+  options: { settings?: unknown; policy?: unknown; env?: Record<string, string> } = {},
+): Promise<WebHostProcess> {
+  const { dir, cleanup } = tempDir('softphone-e2e-');
+  const dataDir = path.join(dir, 'data');
+  if (options.settings) writeJson(path.join(dataDir, 'settings.json'), options.settings);
+  const policyFile = path.join(dir, 'policy.json');
+  if (options.policy) writeJson(policyFile, options.policy);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'main/web/cli.ts', '--data-dir', dataDir, '--port', '0'],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, HEADSET_SOFTPHONE_POLICY: policyFile, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The web host did not start:\n${output}`)), 30_000);
+    const check = () => {
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`The web host exited with ${code}:\n${output}`)));
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    port: Number(parsed.port),
+    token: parsed.searchParams.get('token')!,
+    dataDir,
+    output: () => output,
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+      if (!fs.existsSync(path.join(dataDir, 'keep'))) cleanup();
+    },
+  };
+}
