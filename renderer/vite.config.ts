@@ -10,6 +10,8 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [react()],
+  // Files served as they are (the icon); the rest of assets/ is for installers and sounds.
+  publicDir: path.resolve(here, '..', 'assets', 'web'),
   build: {
     outDir: path.resolve(here, '..', 'out', 'renderer'),
     emptyOutDir: true,
