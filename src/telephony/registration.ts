@@ -95,7 +95,7 @@ export class Registration {
     this.running = false;
     this.generation++;
     this.clearRetry();
-    await this.teardown(true);
+    await this.teardown();
     this.setState({ status: 'unregistered' });
   }
 
@@ -109,22 +109,16 @@ export class Registration {
     this.retryTimer = undefined;
   }
 
-  private async teardown(unregister: boolean): Promise<void> {
+  /**
+   * Closes the current UserAgent. Disposing a registered Registerer sends the REGISTER with
+   * expires 0 and waits for its answer; we cap the whole at 3 s so that quitting never hangs.
+   */
+  private async teardown(): Promise<void> {
     const ua = this.ua;
     const registerer = this.registerer;
     this.ua = undefined;
     this.registerer = undefined;
     if (!ua) return;
-    if (unregister && registerer && registerer.state === RegistererState.Registered) {
-      await withTimeout(
-        new Promise<void>((resolve) => {
-          registerer
-            .unregister({ requestDelegate: { onAccept: () => resolve(), onReject: () => resolve() } })
-            .catch(() => resolve());
-        }),
-        3_000,
-      );
-    }
     await withTimeout(
       (async () => {
         await registerer?.dispose().catch(() => undefined);
@@ -139,7 +133,7 @@ export class Registration {
     const generation = ++this.generation;
     const server = this.account.wsUrl;
     this.setState({ status: 'registering', server, attempt: this.failures });
-    await this.teardown(false);
+    await this.teardown();
     if (generation !== this.generation) return;
 
     const startedAt = this.now();
@@ -257,7 +251,7 @@ export class Registration {
       attempt: this.failures,
       retryAt: delay === undefined ? undefined : this.now() + delay,
     });
-    void this.teardown(false);
+    void this.teardown();
     if (delay !== undefined) {
       this.retryTimer = setTimeout(() => {
         if (this.running) void this.attempt();

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { getTestAccount } from '../../tools/pbx/accounts.js';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
+import { registerPeer, sendMessage } from '../support/sip-peer.js';
 import { startWebHost, type WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
@@ -126,4 +127,24 @@ test('the interface speaks Italian when the agent chooses it', async ({ page }) 
   await expect(page.getByRole('status', { name: 'Linea' })).toContainText('Non registrata');
   await expect(page.getByRole('button', { name: 'Salva impostazioni' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+});
+
+test('quitting the web host unregisters the line, so no call is routed to a desk that is gone', async ({ page }) => {
+  const web = await host({
+    settings: { sip: { wsUrl: pbx.wsUrl, user: agent.user, domain: pbx.domain } },
+    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: agent.password },
+  });
+  await page.goto(web.url);
+  await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  const peer = await registerPeer(pbx, '1002');
+  try {
+    expect(await sendMessage(peer.ua, `sip:${agent.user}@${pbx.domain}`)).toBe(200);
+    hosts.splice(hosts.indexOf(web), 1);
+    await web.stop(); // SIGTERM, as Ctrl-C or a service manager would
+    expect([404, 480]).toContain(await sendMessage(peer.ua, `sip:${agent.user}@${pbx.domain}`));
+    // A lost socket also drops the binding; only a clean unregister sends expires 0.
+    expect(pbx.readLog()).toMatch(/REGISTRAR: 1001 contact=.*;expires=0|REGISTRAR: 1001 contact=.* Expires=0\b/);
+  } finally {
+    await peer.ua.stop();
+  }
 });

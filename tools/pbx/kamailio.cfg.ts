@@ -337,6 +337,8 @@ route[REGISTRAR] {
 		sl_send_reply("403", "Not my domain");
 		exit;
 	}
+	# One line per binding change, so tests can tell a clean unregister (expires 0) from a lost socket.
+	xlog("L_INFO", "REGISTRAR: $tU contact=$ct Expires=$hdr(Expires)\\n");
 	if (!save("location")) {
 		sl_reply_error();
 	}
