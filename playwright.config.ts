@@ -17,6 +17,13 @@ export default defineConfig({
   },
   projects: [
     {
+      // The desktop app through Playwright's _electron; skips with a printed reason where the
+      // Electron binary is absent. Needs `npx electron-vite build` first (test:all does it).
+      name: 'electron',
+      testDir: 'tests/electron',
+      timeout: 90_000,
+    },
+    {
       name: 'e2e',
       testDir: 'tests/e2e',
       use: {

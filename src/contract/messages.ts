@@ -54,6 +54,8 @@ export const ContractErrorCode = z.enum([
   'invalid',
   /** The setting is locked by the IT policy. */
   'locked',
+  /** A secret (the SIP password) cannot be kept safely here, e.g. no OS keyring; nothing was saved. */
+  'secrets-unavailable',
   /** The core failed while carrying out a valid command. */
   'internal',
 ]);

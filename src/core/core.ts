@@ -10,7 +10,7 @@ import {
 } from '../contract/index.js';
 import { SettingsStore } from '../config/store.js';
 import type { Logger } from '../log/logger.js';
-import type { SecretStore } from '../secrets/secret-store.js';
+import { SecretStoreUnavailableError, type SecretStore } from '../secrets/secret-store.js';
 import { Registration, type RegistrationOptions } from '../telephony/registration.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
@@ -103,12 +103,19 @@ export class Core {
 
   private async updateSettings(changes: unknown, sipPassword: string | undefined): Promise<CommandResult> {
     const before = JSON.stringify(this.settings.values.sip);
-    const result = this.settings.update(changes);
-    if (!result.ok) return result;
+    // The password first: if it cannot be kept safely, nothing is changed and the agent is told why.
     if (sipPassword !== undefined && sipPassword !== '') {
-      await this.ports.secrets.set('sip.password', sipPassword);
+      try {
+        await this.ports.secrets.set('sip.password', sipPassword);
+      } catch (error) {
+        if (!(error instanceof SecretStoreUnavailableError)) throw error;
+        this.ports.logger.warn({ reason: error.reason }, 'the SIP password could not be stored');
+        return { ok: false, error: { code: 'secrets-unavailable', message: error.message } };
+      }
       this.hasSipPassword = true;
     }
+    const result = this.settings.update(changes);
+    if (!result.ok) return result;
     this.emit({ type: 'settings', settings: this.settingsView() });
     if (before !== JSON.stringify(this.settings.values.sip) || sipPassword) {
       this.offlineByChoice = false;

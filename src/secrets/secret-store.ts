@@ -11,3 +11,19 @@ export interface SecretStore {
 }
 
 export type SecretName = 'sip.password';
+
+/**
+ * The secret store cannot keep a secret safely (e.g. no OS keyring on this desktop). The softphone
+ * then refuses to store it rather than fall back to plain text, and the agent is told.
+ */
+export class SecretStoreUnavailableError extends Error {
+  readonly code = 'secret-store-unavailable';
+  constructor(readonly reason: string) {
+    super(
+      `The password cannot be saved: ${reason}. ` +
+        'Unlock or set up the system keyring (e.g. GNOME Keyring or KWallet) and try again; ' +
+        'the softphone never stores passwords in plain text.',
+    );
+    this.name = 'SecretStoreUnavailableError';
+  }
+}

@@ -10,6 +10,7 @@ import { Core } from '../../src/core/core.js';
 import { ContractEndpoint } from '../../src/core/endpoint.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { MemorySecretStore } from '../../src/secrets/file-secret-store.js';
+import { SecretStoreUnavailableError } from '../../src/secrets/secret-store.js';
 import { tempDir } from '../support/tmp.js';
 
 describe('contract validation', () => {
@@ -116,5 +117,32 @@ describe('a host endpoint', () => {
     });
     expect(sent.find((m) => m.kind === 'event' && m.event.type === 'settings')).toBeDefined();
     expect(sent.at(-1)).toMatchObject({ kind: 'result', id: 's', ok: true });
+  });
+});
+
+describe('a password that cannot be kept safely', () => {
+  it('changes nothing and tells the agent why, with a typed error', async () => {
+    const tmp = tempDir();
+    const secrets = new MemorySecretStore();
+    secrets.set = async () => {
+      throw new SecretStoreUnavailableError('the system keyring is locked');
+    };
+    const core = new Core({
+      app: { name: 'Test', version: '0.0.0', host: 'electron' },
+      settingsFiles: { user: path.join(tmp.dir, 'settings.json') },
+      secrets,
+      logger: silentLogger(),
+    });
+    await core.start();
+    const result = await core.dispatch({
+      type: 'settings.update',
+      changes: { sip: { user: '1001' } },
+      sipPassword: 'pw',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'secrets-unavailable' } });
+    expect(core.snapshot().settings.values.sip.user).toBe('');
+    expect(core.snapshot().settings.hasSipPassword).toBe(false);
+    await core.stop();
+    tmp.cleanup();
   });
 });

@@ -33,7 +33,12 @@ function fakeElectronBinary(file: string): void {
   const defaults = [ENABLE, DISABLE, ENABLE, ENABLE, DISABLE, DISABLE, DISABLE, ENABLE];
   fs.writeFileSync(
     file,
-    Buffer.concat([Buffer.from('ELF...'), Buffer.from(SENTINEL), Buffer.from([1, FUSES.length, ...defaults]), Buffer.from('...')]),
+    Buffer.concat([
+      Buffer.from('ELF...'),
+      Buffer.from(SENTINEL),
+      Buffer.from([1, FUSES.length, ...defaults]),
+      Buffer.from('...'),
+    ]),
   );
 }
 

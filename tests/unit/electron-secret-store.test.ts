@@ -2,11 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  SafeStorageSecretStore,
-  SecretStoreUnavailableError,
-  type SafeStorageLike,
-} from '../../main/electron/secret-store.js';
+import { SafeStorageSecretStore, type SafeStorageLike } from '../../main/electron/secret-store.js';
+import { SecretStoreUnavailableError } from '../../src/secrets/secret-store.js';
 
 /**
  * A stand-in for Electron's safeStorage, because Electron cannot run here. It "encrypts" with a

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, safeStorage, session, type BrowserWindow } from 'electron';
+import { APP_NAME, defaultPolicyPath } from '../../src/config/paths.js';
+import { Core } from '../../src/core/core.js';
+import { createLogger, type Logger } from '../../src/log/logger.js';
+import { IpcHost } from './ipc.js';
+import { SafeStorageSecretStore } from './secret-store.js';
+import { hardenSession, installSecurityGuards } from './security.js';
+import { trustedOrigins } from './security-policy.js';
+import { createMainWindow, registerAppScheme, serveRenderer } from './window.js';
+
+// The desktop host: the same core as main/web/cli.ts, carried over IPC to a sandboxed window.
+// What must happen before `ready` happens synchronously here, before anything is awaited.
+
+/** How long quitting waits for the line to unregister before giving up. */
+const STOP_TIMEOUT_MS = 5000;
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // out/main
+const rendererDir = path.join(here, '..', 'renderer');
+const preload = path.join(here, '..', 'preload', 'index.cjs');
+// The dev server URL is honoured only in development, never in an installed app.
+const devRendererUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const trusted = trustedOrigins(devRendererUrl);
+
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance is running; it focuses its window (second-instance below).
+  app.quit();
+} else {
+  void run();
+}
+
+async function run(): Promise<void> {
+  let window: BrowserWindow | undefined;
+  app.on('second-instance', () => {
+    if (!window || window.isDestroyed()) return;
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  });
+
+  const userData = app.getPath('userData');
+  const logger = createLogger({ file: path.join(userData, 'logs', 'core.log') });
+  installSecurityGuards(trusted, logger);
+
+  await app.whenReady();
+  hardenSession(session.defaultSession, trusted, logger);
+
+  const core = new Core({
+    app: { name: APP_NAME, version: app.getVersion(), host: 'electron' },
+    settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json') },
+    secrets: new SafeStorageSecretStore({ safeStorage, file: path.join(userData, 'secrets.bin'), logger }),
+    logger,
+  });
+  serveRenderer(rendererDir, logger);
+  const ipc = new IpcHost(core, logger, trusted);
+
+  const openWindow = () => {
+    window = createMainWindow({ preload, devRendererUrl, logger });
+    ipc.attach(window.webContents);
+  };
+  openWindow();
+  app.on('activate', () => {
+    if (!window || window.isDestroyed()) openWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Unregister from the PBX before exiting: hold the quit once, stop the core, then quit for real.
+  let stopped = false;
+  let stopping = false;
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    void stop(core, ipc, logger).finally(() => {
+      stopped = true;
+      app.quit();
+    });
+  });
+
+  try {
+    await core.start();
+  } catch (error) {
+    logger.error({ err: error }, 'the core could not start');
+  }
+}
+
+async function stop(core: Core, ipc: IpcHost, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      core.stop(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          logger.warn({ timeoutMs: STOP_TIMEOUT_MS }, 'the line did not unregister in time; quitting anyway');
+          resolve();
+        }, STOP_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (error) {
+    logger.error({ err: error }, 'the core did not stop cleanly');
+  } finally {
+    clearTimeout(timer);
+    ipc.close();
+    logger.flush();
+  }
+}
