@@ -29,7 +29,11 @@ function LineDescription({ line }: { line: LineState }) {
       return (
         <span>
           {t(`line.reason.${line.reason}`)}{' '}
-          {seconds === undefined ? t('line.noAutoRetry') : t('line.retryIn', { count: seconds })}
+          {seconds !== undefined
+            ? t('line.retryIn', { count: seconds })
+            : line.reason === 'not-configured' || line.reason === 'missing-password'
+              ? null
+              : t('line.noAutoRetry')}
         </span>
       );
     }
@@ -45,7 +49,7 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
         {line.server && <li>{t('line.server', { server: line.server })}</li>}
         {line.code !== undefined && <li>{t('line.serverSaid', { code: line.code, phrase: line.phrase ?? '' })}</li>}
         {line.detail && <li>{t('line.detail', { detail: line.detail })}</li>}
-        <li>{t('line.attempt', { attempt: line.attempt })}</li>
+        {line.attempt > 0 && <li>{t('line.attempt', { attempt: line.attempt })}</li>}
       </ul>
     </details>
   );
