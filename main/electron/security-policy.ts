@@ -1,4 +1,8 @@
-import path from 'node:path';
+import {
+  rendererCsp,
+  rendererHeaders as sharedRendererHeaders,
+  resolveRendererFile,
+} from '../common/renderer-files.js';
 
 /**
  * The desktop host's security decisions, as pure functions: no Electron here, so that each rule is
@@ -13,18 +17,7 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/`;
 
 /** The Content-Security-Policy every renderer document served from app:// carries. */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const RENDERER_CSP = rendererCsp();
 
 /**
  * The origins whose documents are ours: app://softphone, plus the electron-vite dev server in
@@ -149,45 +142,10 @@ export function resolveAppFile(requestUrl: string, rootDir: string): string | un
     return undefined;
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return undefined;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    return undefined;
-  }
-  if (pathname.includes('\0') || pathname.includes('\\')) return undefined;
-  const root = path.resolve(rootDir);
-  const file = path.resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
-  return file.startsWith(root + path.sep) ? file : undefined;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.ogg': 'audio/ogg',
-  '.wav': 'audio/wav',
-  '.mp3': 'audio/mpeg',
-};
-
-export function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return resolveRendererFile(rootDir, url.pathname);
 }
 
 /** Headers for every file served from app://. */
 export function rendererHeaders(file: string): Record<string, string> {
-  return {
-    'Content-Type': contentTypeOf(file),
-    'Content-Security-Policy': RENDERER_CSP,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'Cache-Control': 'no-store',
-  };
+  return sharedRendererHeaders(file, RENDERER_CSP);
 }

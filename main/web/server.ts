@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../../src/core/core.js';
 import { ContractEndpoint } from '../../src/core/endpoint.js';
 import type { Logger } from '../../src/log/logger.js';
+import { rendererCsp, rendererHeaders, resolveRendererFile } from '../common/renderer-files.js';
 
 export interface WebHostOptions {
   core: Core;
@@ -29,35 +30,10 @@ export interface WebHost {
 export const CONTRACT_PATH = '/contract';
 const HOST = '127.0.0.1';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.ogg': 'audio/ogg',
-  '.wav': 'audio/wav',
-};
-
-function securityHeaders(port: number): Record<string, string> {
+/** Headers for the page: the renderer's own, plus what only a page in an ordinary browser needs. */
+function securityHeaders(port: number, file: string): Record<string, string> {
   return {
-    'Content-Security-Policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
-      `connect-src 'self' ws://${HOST}:${port}`,
-      "img-src 'self' data:",
-      "media-src 'self' blob: mediastream:",
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    ...rendererHeaders(file, rendererCsp([`ws://${HOST}:${port}`])),
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Permissions-Policy': 'camera=(), geolocation=(), microphone=(self), hid=(self)',
   };
@@ -92,9 +68,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', ownOrigin()).pathname);
-    const file = path.resolve(staticDir, `.${pathname === '/' ? '/index.html' : pathname}`);
-    if (!file.startsWith(staticDir + path.sep)) {
+    const pathname = new URL(req.url ?? '/', ownOrigin()).pathname;
+    const file = resolveRendererFile(staticDir, pathname);
+    if (!file) {
       res.writeHead(404).end();
       return;
     }
@@ -105,11 +81,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`Not found.${missingBuild}\n`);
         return;
       }
-      res.writeHead(200, {
-        ...securityHeaders(port),
-        'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
-      });
+      res.writeHead(200, securityHeaders(port, file));
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   });

@@ -92,3 +92,18 @@ test('the page itself comes with a strict Content-Security-Policy', async ({ pag
   expect(csp).toContain("frame-ancestors 'none'");
   await expect(page.getByRole('status', { name: 'Line' })).toBeVisible();
 });
+
+test('malformed or escaping paths get a 404 and the host keeps running', async ({ page }) => {
+  const get = (requestPath: string) =>
+    new Promise<number>((resolve) => {
+      http.get({ host: '127.0.0.1', port: web.port, path: requestPath }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+    });
+  for (const bad of ['/%E0%A4%A', '/..%2F..%2Fetc%2Fpasswd', '/%2e%2e/%2e%2e/etc/passwd', '/a%00b']) {
+    expect(await get(bad)).toBe(404);
+  }
+  await page.goto(web.url);
+  await expect(page.getByRole('status', { name: 'Line' })).toBeVisible();
+});
