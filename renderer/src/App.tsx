@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CallPanel } from './components/CallPanel.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
 import { StatusBar } from './components/StatusBar.js';
 import { useSoftphone } from './state/store.js';
@@ -47,11 +48,7 @@ export function App() {
       <StatusBar settingsOpen={settingsOpen} onToggleSettings={() => setSettingsOpen(!settingsOpen)} />
       <ConnectionNotice />
       <main className="main" aria-label={t('app.mainArea')}>
-        {settingsOpen && settings ? (
-          <SettingsPanel view={settings} />
-        ) : (
-          <p className="placeholder">{t('app.callsSoon')}</p>
-        )}
+        {settingsOpen && settings ? <SettingsPanel view={settings} /> : <CallPanel />}
       </main>
     </div>
   );

@@ -1,5 +1,6 @@
 export * from './settings.js';
 export * from './line.js';
+export * from './calls.js';
 export * from './messages.js';
 export * from './validate.js';
 export * from './bridge.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Call } from './calls.js';
 import { LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 
@@ -17,6 +18,16 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('line.connect') }),
   /** Unregister and stay offline until asked again. */
   z.object({ type: z.literal('line.disconnect') }),
+  /** This window has a media engine (WebRTC, microphone): calls' audio goes through it. */
+  z.object({ type: z.literal('media.attach') }),
+  /** Place a call to a number (any common format) or a sip:/tel: address. */
+  z.object({ type: z.literal('call.dial'), target: z.string().trim().min(1).max(256) }),
+  z.object({ type: z.literal('call.answer'), callId: z.string() }),
+  z.object({ type: z.literal('call.decline'), callId: z.string() }),
+  /** Hang up an active call, or cancel one still ringing out. */
+  z.object({ type: z.literal('call.hangup'), callId: z.string() }),
+  z.object({ type: z.literal('call.hold'), callId: z.string(), hold: z.boolean() }),
+  z.object({ type: z.literal('call.mute'), callId: z.string(), muted: z.boolean() }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -35,6 +46,8 @@ export const StateSnapshot = z.object({
   app: AppInfo,
   line: LineState,
   settings: SettingsView,
+  /** Calls in progress, then the most recently ended one (kept until the next call). */
+  calls: z.array(Call),
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -42,6 +55,7 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),
   z.object({ type: z.literal('settings'), settings: SettingsView }),
+  z.object({ type: z.literal('calls'), calls: z.array(Call) }),
 ]);
 export type CoreEvent = z.infer<typeof CoreEvent>;
 
@@ -70,23 +84,24 @@ export type ContractError = z.infer<typeof ContractError>;
 // The SIP user agent lives in the core; WebRTC lives in the renderer. The core asks the media engine
 // for descriptions through these calls (used from the calls issue on).
 
-export const MediaHoldDirection = z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']);
+/**
+ * What the core asks of the renderer's media engine, one RTCPeerConnection per call. SDP crosses
+ * as text; options are named, never functions (sip.js modifiers cannot cross a process boundary).
+ */
 export const MediaRequest = z.discriminatedUnion('op', [
+  /** Create (or re-create, for hold, resume or an ICE restart) a local offer; returns its SDP after ICE gathering. */
   z.object({
-    op: z.literal('create-offer'),
+    op: z.literal('offer'),
     callId: z.string(),
-    iceRestart: z.boolean().optional(),
     hold: z.boolean().optional(),
+    iceRestart: z.boolean().optional(),
   }),
-  z.object({ op: z.literal('create-answer'), callId: z.string(), remoteSdp: z.string(), hold: z.boolean().optional() }),
-  z.object({
-    op: z.literal('set-remote'),
-    callId: z.string(),
-    remoteSdp: z.string(),
-    type: z.enum(['offer', 'answer']),
-  }),
+  /** Answer the remote offer already set; returns the SDP. */
+  z.object({ op: z.literal('answer'), callId: z.string(), hold: z.boolean().optional() }),
+  z.object({ op: z.literal('set-remote'), callId: z.string(), type: z.enum(['offer', 'answer']), sdp: z.string() }),
   z.object({ op: z.literal('rollback'), callId: z.string() }),
   z.object({ op: z.literal('dtmf'), callId: z.string(), tones: z.string().regex(/^[0-9A-D#*,]+$/) }),
+  z.object({ op: z.literal('mute'), callId: z.string(), muted: z.boolean() }),
   z.object({ op: z.literal('close'), callId: z.string() }),
 ]);
 export type MediaRequest = z.infer<typeof MediaRequest>;

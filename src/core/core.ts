@@ -1,6 +1,7 @@
 import {
   missingAccountFields,
   type AppInfo,
+  type Call,
   type Command,
   type CommandResult,
   type CoreEvent,
@@ -11,7 +12,9 @@ import {
 import { SettingsStore } from '../config/store.js';
 import type { Logger } from '../log/logger.js';
 import { SecretStoreUnavailableError, type SecretStore } from '../secrets/secret-store.js';
+import { Phone } from '../telephony/phone.js';
 import { Registration, type RegistrationOptions } from '../telephony/registration.js';
+import { MediaRouter, type MediaChannel } from './media-channel.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -21,6 +24,8 @@ export interface CorePorts {
   logger: Logger;
   /** Tuning for tests (faster backoff); production uses the defaults. */
   registration?: Omit<RegistrationOptions, 'logger'>;
+  /** How long the media engine may take to answer one request (default 10 s). */
+  mediaTimeoutMs?: number;
 }
 
 type EventListener = (event: CoreEvent) => void;
@@ -37,9 +42,25 @@ export class Core {
   private hasSipPassword = false;
   /** The agent pressed "Disconnect": stay offline until asked again. */
   private offlineByChoice = false;
+  private readonly media: MediaRouter;
+  private readonly phone: Phone;
+  private calls: Call[] = [];
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
+    this.media = new MediaRouter(ports.mediaTimeoutMs);
+    this.phone = new Phone({
+      media: this.media,
+      logger: ports.logger.child({ part: 'phone' }),
+      dialPlan: () => ({
+        domain: this.settings.values.sip.domain,
+        defaultRegion: this.settings.values.phone.defaultRegion,
+      }),
+      onChange: (calls) => {
+        this.calls = calls;
+        this.emit({ type: 'calls', calls });
+      },
+    });
     for (const problem of this.settings.view().problems) {
       ports.logger.warn({ file: problem.file, key: problem.key }, `configuration problem: ${problem.message}`);
     }
@@ -61,11 +82,33 @@ export class Core {
   }
 
   snapshot(): StateSnapshot {
-    return { app: this.ports.app, line: this.line, settings: this.settingsView() };
+    return { app: this.ports.app, line: this.line, settings: this.settingsView(), calls: this.calls };
   }
 
-  async dispatch(command: Command): Promise<CommandResult> {
+  /** A window's media engine went away (closed, reloaded, crashed). */
+  detachMedia(channel: MediaChannel): void {
+    this.media.detach(channel);
+  }
+
+  /** Carries out one command; `origin` is the connection it came from (a window's media engine). */
+  async dispatch(command: Command, origin?: MediaChannel): Promise<CommandResult> {
     switch (command.type) {
+      case 'media.attach':
+        if (!origin) return { ok: false, error: { code: 'invalid', message: 'no media channel on this connection' } };
+        this.media.attach(origin);
+        return { ok: true };
+      case 'call.dial':
+        return this.phone.dial(command.target);
+      case 'call.answer':
+        return this.phone.answer(command.callId);
+      case 'call.decline':
+        return this.phone.decline(command.callId);
+      case 'call.hangup':
+        return this.phone.hangup(command.callId);
+      case 'call.hold':
+        return this.phone.hold(command.callId, command.hold);
+      case 'call.mute':
+        return this.phone.mute(command.callId, command.muted);
       case 'state.get':
         return { ok: true, value: this.snapshot() };
       case 'settings.update':
@@ -144,13 +187,18 @@ export class Core {
       { ...sip, password },
       {
         ...this.ports.registration,
+        onInvite: (invitation) => this.phone.receive(invitation),
+        sessionDescriptionHandlerFactory: this.phone.sessionDescriptionHandlerFactory,
+        onUserAgent: (ua) => this.phone.attach(ua),
         logger: this.ports.logger.child({ part: 'registration' }),
         userAgentString: `${this.ports.app.name.replace(/\s+/g, '')}/${this.ports.app.version}`,
       },
     );
     this.registration = registration;
     registration.onState((line) => {
-      if (this.registration === registration) this.setLine(line);
+      if (this.registration !== registration) return;
+      if (line.status === 'failed') this.phone.transportLost();
+      this.setLine(line);
     });
     registration.start();
   }

@@ -1,15 +1,18 @@
-import { parseUiMessage, type CoreMessage } from '../contract/index.js';
+import { parseUiMessage, type CoreMessage, type MediaRequest, type MediaResult } from '../contract/index.js';
 import type { Logger } from '../log/logger.js';
 import type { Core } from './core.js';
+import type { MediaChannel } from './media-channel.js';
 
 /**
  * One UI connection to the core, whatever carries it (Electron IPC or the web host's WebSocket):
  * every incoming message is checked against the contract, a malformed one gets a typed error
  * (never a crash), and the core's events flow out. Both hosts use this, so both check the same way.
  */
-export class ContractEndpoint {
+export class ContractEndpoint implements MediaChannel {
   private readonly unsubscribe: () => void;
   private closed = false;
+  private nextMediaId = 1;
+  private readonly pendingMedia = new Map<string, { resolve: (r: MediaResult) => void; reject: (e: Error) => void }>();
 
   constructor(
     private readonly core: Core,
@@ -39,9 +42,16 @@ export class ContractEndpoint {
       return;
     }
     const message = parsed.value;
-    if (message.kind === 'media-result') return; // media calls arrive with the calls issue
+    if (message.kind === 'media-result') {
+      const pending = this.pendingMedia.get(message.id);
+      this.pendingMedia.delete(message.id);
+      if (!pending) return; // late answer to a request that already timed out
+      if (message.ok) pending.resolve(message.result ?? {});
+      else pending.reject(new Error(`media engine: ${message.error ?? 'failed'}`));
+      return;
+    }
     try {
-      const result = await this.core.dispatch(message.command);
+      const result = await this.core.dispatch(message.command, this);
       this.post(
         result.ok
           ? { kind: 'result', id: message.id, ok: true, value: result.value }
@@ -58,8 +68,21 @@ export class ContractEndpoint {
     }
   }
 
+  /** Asks this window's media engine; the core's MediaRouter puts the deadline on it. */
+  request(request: MediaRequest): Promise<MediaResult> {
+    if (this.closed) return Promise.reject(new Error('the window is gone'));
+    const id = `m${this.nextMediaId++}`;
+    return new Promise((resolve, reject) => {
+      this.pendingMedia.set(id, { resolve, reject });
+      this.post({ kind: 'media-request', id, request });
+    });
+  }
+
   close(): void {
     this.closed = true;
     this.unsubscribe();
+    this.core.detachMedia(this);
+    for (const pending of this.pendingMedia.values()) pending.reject(new Error('the window is gone'));
+    this.pendingMedia.clear();
   }
 }

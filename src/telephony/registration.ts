@@ -1,4 +1,11 @@
-import { Registerer, RegistererState, UserAgent, type LogLevel } from 'sip.js';
+import {
+  Registerer,
+  RegistererState,
+  UserAgent,
+  type Invitation,
+  type LogLevel,
+  type SessionDescriptionHandlerFactory,
+} from 'sip.js';
 import type { LineState } from '../contract/line.js';
 import type { Logger } from '../log/logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
@@ -23,6 +30,11 @@ export interface RegistrationOptions {
   userAgentString?: string;
   random?: () => number;
   now?: () => number;
+  /** Calls: who takes an incoming INVITE (without one, the line answers 480), and their media. */
+  onInvite?: (invitation: Invitation) => void;
+  sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory;
+  /** Told of the UserAgent calls can be placed on once registered, and of its loss (undefined). */
+  onUserAgent?: (ua: UserAgent | undefined) => void;
 }
 
 type Listener = (state: LineState) => void;
@@ -119,6 +131,7 @@ export class Registration {
     this.ua = undefined;
     this.registerer = undefined;
     if (!ua) return;
+    this.options.onUserAgent?.(undefined);
     await withTimeout(
       (async () => {
         await registerer?.dispose().catch(() => undefined);
@@ -163,11 +176,14 @@ export class Registration {
           if (generation !== this.generation || !error) return;
           this.fail(generation, classifyTransportError(takeSocketError(server, startedAt) ?? error, server));
         },
-        // Calls come with the calls issue; until then the line says it cannot take them.
         onInvite: (invitation) => {
-          void invitation.reject({ statusCode: 480 }).catch(() => undefined);
+          if (this.options.onInvite) this.options.onInvite(invitation);
+          else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
         },
       },
+      ...(this.options.sessionDescriptionHandlerFactory
+        ? { sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory }
+        : {}),
     });
     this.ua = ua;
 
@@ -196,6 +212,7 @@ export class Registration {
       if (state === RegistererState.Registered && this.current.status !== 'registered') {
         clearTimeout(timeout);
         this.failures = 0;
+        this.options.onUserAgent?.(ua);
         this.setState({
           status: 'registered',
           server,

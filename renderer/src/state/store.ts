@@ -2,12 +2,14 @@ import { create } from 'zustand';
 import {
   parseCoreMessage,
   type AppInfo,
+  type Call,
   type Command,
   type CommandResult,
   type CoreEvent,
   type LineState,
   type SettingsView,
 } from '../../../src/contract/index.js';
+import type { MediaEngine } from '../media/engine.js';
 import type { Transport, TransportStatus } from '../transport.js';
 
 interface ConnectionSlice {
@@ -24,12 +26,16 @@ interface LineSlice {
 interface SettingsSlice {
   settings?: SettingsView;
 }
+interface CallsSlice {
+  /** Calls in progress, then the last one that ended. */
+  calls: Call[];
+}
 interface Actions {
   applyEvent(event: CoreEvent): void;
   send(command: Command): Promise<CommandResult>;
 }
 
-export type SoftphoneState = ConnectionSlice & AppSlice & LineSlice & SettingsSlice & Actions;
+export type SoftphoneState = ConnectionSlice & AppSlice & LineSlice & SettingsSlice & CallsSlice & Actions;
 
 const pending = new Map<string, (result: CommandResult) => void>();
 let transport: Transport | undefined;
@@ -39,10 +45,14 @@ let nextId = 1;
 export const useSoftphone = create<SoftphoneState>()((set) => ({
   connection: 'connecting',
   line: { status: 'unregistered' },
+  calls: [],
   applyEvent(event) {
     switch (event.type) {
       case 'state':
-        set({ app: event.state.app, line: event.state.line, settings: event.state.settings });
+        set({ app: event.state.app, line: event.state.line, settings: event.state.settings, calls: event.state.calls });
+        break;
+      case 'calls':
+        set({ calls: event.calls });
         break;
       case 'line':
         set({ line: event.line });
@@ -65,10 +75,12 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
 }));
 
 /** Wires a transport into the store: validates every message from the core before applying it. */
-export function connectStore(t: Transport): void {
+export function connectStore(t: Transport, media: MediaEngine | undefined): void {
   transport = t;
   t.onStatus((connection) => {
     useSoftphone.setState({ connection });
+    // This window carries the calls' audio: say so on every (re)connection.
+    if (connection === 'open' && media) void useSoftphone.getState().send({ type: 'media.attach' });
     if (connection === 'closed') {
       for (const [id, resolve] of pending) {
         pending.delete(id);
@@ -96,8 +108,19 @@ export function connectStore(t: Transport): void {
       case 'error':
         useSoftphone.setState({ protocolError: message.error.message });
         break;
-      case 'media-request':
-        break; // the media engine arrives with the calls issue
+      case 'media-request': {
+        const { id, request } = message;
+        if (!media) {
+          t.send({ kind: 'media-result', id, ok: false, error: 'this window has no media engine' });
+          break;
+        }
+        media.handle(request).then(
+          (result) => t.send({ kind: 'media-result', id, ok: true, result }),
+          (error: unknown) =>
+            t.send({ kind: 'media-result', id, ok: false, error: String((error as Error)?.message ?? error) }),
+        );
+        break;
+      }
     }
   });
 }

@@ -1,0 +1,163 @@
+import type { MediaRequest, MediaResult } from '../../../src/contract/index.js';
+
+/** SIP has no trickle ICE: the SDP goes out once gathering is done, or after this long at most. */
+const ICE_GATHERING_CAP_MS = 2_000;
+
+interface CallMedia {
+  pc: RTCPeerConnection;
+  microphone: MediaStream;
+  audio: HTMLAudioElement;
+}
+
+export interface AudioStats {
+  bytesSent: number;
+  bytesReceived: number;
+  packetsSent: number;
+  packetsReceived: number;
+  direction?: RTCRtpTransceiverDirection;
+}
+
+function waitForGathering(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      pc.removeEventListener('icegatheringstatechange', check);
+      resolve();
+    };
+    const check = () => {
+      if (pc.iceGatheringState === 'complete') done();
+    };
+    const timer = setTimeout(done, ICE_GATHERING_CAP_MS);
+    pc.addEventListener('icegatheringstatechange', check);
+  });
+}
+
+/**
+ * The renderer's media engine: one RTCPeerConnection per call, the microphone on the chosen input,
+ * the far end's audio on the chosen output. The core drives it with MediaRequests; it never sees
+ * SIP. Tracks are stopped and the connection closed when the call closes.
+ */
+export class MediaEngine {
+  private readonly calls = new Map<string, CallMedia>();
+
+  constructor(private readonly devices: () => { input?: string; output?: string } = () => ({})) {}
+
+  private async media(callId: string): Promise<CallMedia> {
+    const existing = this.calls.get(callId);
+    if (existing) return existing;
+    const { input, output } = this.devices();
+    const microphone = await navigator.mediaDevices.getUserMedia({
+      audio: input ? { deviceId: { exact: input } } : true,
+      video: false,
+    });
+    // Only loopback and host candidates: no STUN/TURN servers are configured for the PBX here.
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    for (const track of microphone.getAudioTracks()) pc.addTrack(track, microphone);
+    const audio = new Audio();
+    audio.autoplay = true;
+    if (output && 'setSinkId' in audio)
+      await (audio as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(output);
+    pc.addEventListener('track', (event) => {
+      audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+      void audio.play().catch(() => undefined);
+    });
+    const created = { pc, microphone, audio };
+    this.calls.set(callId, created);
+    return created;
+  }
+
+  /**
+   * Hold offers sendonly (so a PBX may play music on hold) but sends nothing: the caller must never
+   * hear what is said at the desk while they wait. Resuming puts the microphone back.
+   */
+  private async setHold(call: CallMedia, hold: boolean | undefined): Promise<void> {
+    for (const transceiver of call.pc.getTransceivers()) {
+      if (transceiver.currentDirection === 'stopped') continue;
+      transceiver.direction = hold ? 'sendonly' : 'sendrecv';
+      await transceiver.sender.replaceTrack(hold ? null : (call.microphone.getAudioTracks()[0] ?? null));
+    }
+  }
+
+  async handle(request: MediaRequest): Promise<MediaResult> {
+    switch (request.op) {
+      case 'offer': {
+        const call = await this.media(request.callId);
+        const { pc } = call;
+        await this.setHold(call, request.hold);
+        const offer = await pc.createOffer({ iceRestart: request.iceRestart });
+        await pc.setLocalDescription(offer);
+        await waitForGathering(pc);
+        return { sdp: pc.localDescription?.sdp };
+      }
+      case 'answer': {
+        const call = await this.media(request.callId);
+        const { pc } = call;
+        if (request.hold) await this.setHold(call, true);
+        const answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        await waitForGathering(pc);
+        return { sdp: pc.localDescription?.sdp };
+      }
+      case 'set-remote': {
+        const { pc } = await this.media(request.callId);
+        await pc.setRemoteDescription({ type: request.type, sdp: request.sdp });
+        return {};
+      }
+      case 'rollback': {
+        const call = this.calls.get(request.callId);
+        if (call && call.pc.signalingState !== 'stable') await call.pc.setLocalDescription({ type: 'rollback' });
+        return {};
+      }
+      case 'dtmf': {
+        const sender = this.calls
+          .get(request.callId)
+          ?.pc.getSenders()
+          .find((s) => s.track?.kind === 'audio');
+        sender?.dtmf?.insertDTMF(request.tones, 100, 70);
+        return {};
+      }
+      case 'mute': {
+        const call = this.calls.get(request.callId);
+        for (const track of call?.microphone.getAudioTracks() ?? []) track.enabled = !request.muted;
+        return {};
+      }
+      case 'close': {
+        this.close(request.callId);
+        return {};
+      }
+    }
+  }
+
+  close(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    for (const track of call.microphone.getTracks()) track.stop();
+    call.audio.srcObject = null;
+    call.pc.close();
+  }
+
+  /** Byte and packet counters of a call's audio: the live quality figures build on these. */
+  async stats(callId: string): Promise<AudioStats | undefined> {
+    const call = this.calls.get(callId);
+    if (!call) return undefined;
+    const result: AudioStats = { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0 };
+    (await call.pc.getStats()).forEach((report: RTCStats & Record<string, unknown>) => {
+      if (report.type === 'outbound-rtp' && report.kind === 'audio') {
+        result.bytesSent += Number(report.bytesSent ?? 0);
+        result.packetsSent += Number(report.packetsSent ?? 0);
+      }
+      if (report.type === 'inbound-rtp' && report.kind === 'audio') {
+        result.bytesReceived += Number(report.bytesReceived ?? 0);
+        result.packetsReceived += Number(report.packetsReceived ?? 0);
+      }
+    });
+    result.direction = call.pc.getTransceivers()[0]?.currentDirection ?? undefined;
+    return result;
+  }
+
+  callIds(): string[] {
+    return [...this.calls.keys()];
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Calls between two desks, each a full softphone (web host + Chromium page with fake audio),
+ * through a real Kamailio: audio is proven by the RTP counters of each side's RTCPeerConnection.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { getTestAccount } from '../../tools/pbx/accounts.js';
+import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
+import { startWebHost, type WebHostProcess } from './stack.js';
+
+let pbx: Pbx;
+const hosts: WebHostProcess[] = [];
+
+test.beforeAll(async () => {
+  pbx = await startPbx();
+});
+test.afterAll(async () => {
+  for (const host of hosts.splice(0)) await host.stop();
+  await pbx?.stop();
+});
+
+async function desk(page: Page, user: string): Promise<Page> {
+  const web = await startWebHost({
+    settings: { sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain, displayName: getTestAccount(user).displayName } },
+    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
+  });
+  hosts.push(web);
+  await page.goto(web.url);
+  await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  return page;
+}
+
+type Counters = { bytesSent: number; bytesReceived: number };
+async function counters(page: Page): Promise<Counters> {
+  return page.evaluate(async () => {
+    const media = (
+      window as unknown as { softphoneMedia: { callIds(): string[]; stats(id: string): Promise<Counters> } }
+    ).softphoneMedia;
+    const id = media.callIds()[0];
+    return id ? media.stats(id) : { bytesSent: 0, bytesReceived: 0 };
+  });
+}
+
+/** Audio flows when both counters keep growing over a second. */
+async function expectAudioFlowing(page: Page, direction: 'both' | 'send' | 'receive' = 'both') {
+  await expect
+    .poll(
+      async () => {
+        const before = await counters(page);
+        await page.waitForTimeout(700);
+        const after = await counters(page);
+        const sent = after.bytesSent > before.bytesSent;
+        const received = after.bytesReceived > before.bytesReceived;
+        return direction === 'both' ? sent && received : direction === 'send' ? sent : received;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+}
+
+test('one desk calls another, it is answered, audio flows both ways, and hang-up ends both', async ({ browser }) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1001');
+  const colleague = await desk(await (await browser.newContext()).newPage(), '1002');
+
+  await colleague.getByLabel('Number or address').fill('1001');
+  await colleague.getByRole('button', { name: 'Call', exact: true }).click();
+  await expect(colleague.getByRole('region', { name: 'Current call' })).toContainText(/Calling|Ringing/);
+
+  const incoming = agent.getByRole('region', { name: 'Incoming call' });
+  await expect(incoming).toContainText('1002');
+  await expect(incoming).toContainText('Agent Two');
+  await expect(incoming.getByRole('button', { name: 'Answer' })).toBeFocused();
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('Connected');
+  await expect(colleague.getByRole('region', { name: 'Current call' })).toContainText('Connected');
+  await expectAudioFlowing(agent);
+  await expectAudioFlowing(colleague);
+
+  // Hold: the held side is told, and no audio crosses either way (the caller never hears the desk).
+  await agent.getByRole('button', { name: 'Hold' }).click();
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold');
+  await expect(colleague.getByRole('region', { name: 'Current call' })).toContainText('put you on hold');
+  await colleague.waitForTimeout(500); // packets already in flight
+  const [heldAt, holderAt] = [await counters(colleague), await counters(agent)];
+  await colleague.waitForTimeout(1500);
+  const [held, holder] = [await counters(colleague), await counters(agent)];
+  expect(held.bytesReceived - heldAt.bytesReceived).toBeLessThan(200);
+  expect(holder.bytesReceived - holderAt.bytesReceived).toBeLessThan(200);
+  await agent.getByRole('button', { name: 'Resume' }).click();
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('Connected');
+  await expectAudioFlowing(colleague, 'receive');
+
+  // Mute: the microphone is silenced, the call stays up.
+  await agent.getByRole('button', { name: 'Mute' }).click();
+  await expect(agent.getByRole('button', { name: 'Unmute' })).toHaveAttribute('aria-pressed', 'true');
+  await agent.getByRole('button', { name: 'Unmute' }).click();
+
+  await agent.getByRole('button', { name: 'Hang up' }).click();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('You ended the call.');
+  await expect(colleague.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+});
+
+test('a declined call is reported as such on both sides', async ({ browser }) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1003');
+  const colleague = await desk(await (await browser.newContext()).newPage(), '1004');
+  await colleague.getByLabel('Number or address').fill('1003');
+  await colleague.keyboard.press('Enter');
+  await agent.getByRole('region', { name: 'Incoming call' }).getByRole('button', { name: 'Decline' }).click();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('You declined the call.');
+  await expect(colleague.getByRole('region', { name: 'Last call' })).toContainText('The number is busy.');
+});
