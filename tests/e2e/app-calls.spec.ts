@@ -33,7 +33,7 @@ type Counters = { bytesSent: number; bytesReceived: number };
 async function counters(page: Page): Promise<Counters> {
   return page.evaluate(async () => {
     const media = (
-      window as unknown as { softphoneMedia: { callIds(): string[]; stats(id: string): Promise<Counters> } }
+      globalThis as unknown as { softphoneMedia: { callIds(): string[]; stats(id: string): Promise<Counters> } }
     ).softphoneMedia;
     const id = media.callIds()[0];
     return id ? media.stats(id) : { bytesSent: 0, bytesReceived: 0 };
