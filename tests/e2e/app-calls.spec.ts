@@ -109,3 +109,44 @@ test('a declined call is reported as such on both sides', async ({ browser }) =>
   await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('You declined the call.');
   await expect(colleague.getByRole('region', { name: 'Last call' })).toContainText('The number is busy.');
 });
+
+/** Makes the page's media engine stop answering, as a frozen or crashed window would. */
+async function freezeMedia(page: Page) {
+  await page.evaluate(() => {
+    const media = (globalThis as unknown as { softphoneMedia: { handle: () => Promise<never> } }).softphoneMedia;
+    media.handle = () => new Promise<never>(() => undefined);
+  });
+}
+
+test('when the media side stops answering, an outgoing call ends cleanly and the agent is told', async ({
+  browser,
+}) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1005');
+  const colleague = await desk(await (await browser.newContext()).newPage(), '1006');
+  await freezeMedia(agent);
+  await agent.getByLabel('Number or address').fill('1006');
+  await agent.keyboard.press('Enter');
+  // The core's own deadline (10 s) ends it: no INVITE reached the colleague.
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('audio could not be set up', {
+    timeout: 20_000,
+  });
+  await expect(colleague.getByRole('region', { name: 'Incoming call' })).toHaveCount(0);
+  await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered');
+});
+
+test('when the media side stops answering, an incoming call is refused with 480 and shown as such', async ({
+  browser,
+}) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1003');
+  const colleague = await desk(await (await browser.newContext()).newPage(), '1004');
+  await colleague.getByLabel('Number or address').fill('1003');
+  await colleague.keyboard.press('Enter');
+  const incoming = agent.getByRole('region', { name: 'Incoming call' });
+  await expect(incoming).toBeVisible();
+  await freezeMedia(agent);
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('audio could not be set up', {
+    timeout: 20_000,
+  });
+  await expect(colleague.getByRole('region', { name: 'Last call' })).toContainText('cannot be reached right now');
+});
