@@ -6,4 +6,5 @@ export const DEFAULT_SETTINGS: Settings = {
   agent: { name: '', company: '' },
   ui: { language: 'en' },
   phone: { defaultRegion: 'IT' },
+  calls: { dtmfMethod: 'rfc4733' },
 };

@@ -28,6 +28,8 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.hangup'), callId: z.string() }),
   z.object({ type: z.literal('call.hold'), callId: z.string(), hold: z.boolean() }),
   z.object({ type: z.literal('call.mute'), callId: z.string(), muted: z.boolean() }),
+  /** Keypad tones during a call (to an IVR, for a PIN). */
+  z.object({ type: z.literal('call.dtmf'), callId: z.string(), tones: z.string().regex(/^[0-9A-D#*]{1,32}$/) }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

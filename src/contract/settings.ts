@@ -42,12 +42,18 @@ export const PhoneSettings = z.object({
     .regex(/^[A-Z]{2}$/, 'invalid.region'),
 });
 
+export const CallSettings = z.object({
+  /** How keypad tones travel during a call: in the audio stream (RFC 4733) or as SIP INFO. */
+  dtmfMethod: z.enum(['rfc4733', 'info'], { error: 'invalid.dtmfMethod' }),
+});
+
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
 export const Settings = z.object({
   sip: SipSettings,
   agent: AgentSettings,
   ui: UiSettings,
   phone: PhoneSettings,
+  calls: CallSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -58,6 +64,7 @@ export const SettingsPatch = z
     agent: AgentSettings.partial().strict(),
     ui: UiSettings.partial().strict(),
     phone: PhoneSettings.partial().strict(),
+    calls: CallSettings.partial().strict(),
   })
   .partial()
   .strict();

@@ -109,6 +109,8 @@ export class Core {
         return this.phone.hold(command.callId, command.hold);
       case 'call.mute':
         return this.phone.mute(command.callId, command.muted);
+      case 'call.dtmf':
+        return this.phone.dtmf(command.callId, command.tones, this.settings.values.calls.dtmfMethod);
       case 'state.get':
         return { ok: true, value: this.snapshot() };
       case 'settings.update':

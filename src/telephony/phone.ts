@@ -220,6 +220,25 @@ export class Phone {
     return { ok: true };
   }
 
+  /** RFC 4733 through the media engine, or one SIP INFO per tone where the PBX wants that. */
+  async dtmf(callId: string, tones: string, method: 'rfc4733' | 'info'): Promise<CommandResult> {
+    const entry = this.live.get(callId);
+    if (!entry || entry.session.state !== SessionState.Established) return fail('call-not-active');
+    if (method === 'rfc4733') {
+      const sent = entry.session.sessionDescriptionHandler?.sendDtmf(tones) ?? false;
+      return sent ? { ok: true } : { ok: false, error: { code: 'internal', message: 'dtmf-failed' } };
+    }
+    for (const tone of tones) {
+      const body = {
+        contentDisposition: 'render',
+        contentType: 'application/dtmf-relay',
+        content: `Signal=${tone}\r\nDuration=160`,
+      };
+      await entry.session.info({ requestOptions: { body } });
+    }
+    return { ok: true };
+  }
+
   // ---- bookkeeping ------------------------------------------------------------------------------
 
   private track(session: Session, direction: Call['direction'], remote: Call['remote']): LiveCall {

@@ -13,8 +13,11 @@ const hosts: WebHostProcess[] = [];
 test.beforeAll(async () => {
   pbx = await startPbx();
 });
-test.afterAll(async () => {
+// Each test's desks unregister when it ends, so that no desk of an earlier test is rung as well.
+test.afterEach(async () => {
   for (const host of hosts.splice(0)) await host.stop();
+});
+test.afterAll(async () => {
   await pbx?.stop();
 });
 
@@ -29,7 +32,7 @@ async function desk(page: Page, user: string): Promise<Page> {
   return page;
 }
 
-type Counters = { bytesSent: number; bytesReceived: number };
+type Counters = { bytesSent: number; bytesReceived: number; tonesPlayed?: string };
 async function counters(page: Page): Promise<Counters> {
   return page.evaluate(async () => {
     const media = (
@@ -89,6 +92,12 @@ test('one desk calls another, it is answered, audio flows both ways, and hang-up
   await agent.getByRole('button', { name: 'Resume' }).click();
   await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('Connected');
   await expectAudioFlowing(colleague, 'receive');
+
+  // Keypad tones go into the audio stream (RFC 4733): the sending side's DTMF sender plays them.
+  await agent.getByRole('button', { name: 'Keypad' }).click();
+  for (const key of ['1', '2', '#']) await agent.getByRole('button', { name: `Key ${key}` }).click();
+  await expect(agent.getByRole('status', { name: 'Tones sent' })).toHaveText('12#');
+  await expect.poll(async () => (await counters(agent)).tonesPlayed, { timeout: 10_000 }).toBe('12#');
 
   // Mute: the microphone is silenced, the call stays up.
   await agent.getByRole('button', { name: 'Mute' }).click();

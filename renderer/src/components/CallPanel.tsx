@@ -62,11 +62,50 @@ function statusOf(call: Call): string {
   return 'call.status.active';
 }
 
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+
+function Keypad({ call }: { call: Call }) {
+  const { t } = useTranslation();
+  const send = useSoftphone((s) => s.send);
+  const [sent, setSent] = useState('');
+  const [error, setError] = useState<string>();
+  const press = async (key: string) => {
+    const result = await send({ type: 'call.dtmf', callId: call.id, tones: key });
+    if (result.ok) {
+      setError(undefined);
+      setSent((before) => (before + key).slice(-24));
+    } else setError(t(`call.error.${result.error.message}`, { defaultValue: t('call.error.dtmf-failed') }));
+  };
+  return (
+    <div className="keypad" role="group" aria-label={t('call.keypad')}>
+      <output className="keypad__sent" aria-label={t('call.tonesSent')}>
+        {sent}
+      </output>
+      {KEYS.map((key) => (
+        <Button
+          key={key}
+          className="button keypad__key"
+          aria-label={t('call.key', { key })}
+          onPress={() => void press(key)}
+        >
+          {key}
+        </Button>
+      ))}
+      {error && (
+        <p role="alert" className="field__error keypad__error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function CurrentCall({ call }: { call: Call }) {
   const { t } = useTranslation();
   const send = useSoftphone((s) => s.send);
   const now = useClock(call.state === 'active');
   const active = call.state === 'active';
+  const [keypadOpen, setKeypadOpen] = useState(false);
   return (
     <section
       className={`call call--${call.hold.local || call.hold.remote ? 'hold' : call.state}`}
@@ -97,10 +136,16 @@ function CurrentCall({ call }: { call: Call }) {
             {call.muted ? t('call.unmute') : t('call.mute')}
           </Button>
         )}
+        {active && (
+          <Button className="button" aria-expanded={keypadOpen} onPress={() => setKeypadOpen(!keypadOpen)}>
+            {t('call.keypad')}
+          </Button>
+        )}
         <Button className="button button--danger" onPress={() => void send({ type: 'call.hangup', callId: call.id })}>
           {active ? t('call.hangup') : t('call.cancel')}
         </Button>
       </div>
+      {active && keypadOpen && <Keypad call={call} />}
     </section>
   );
 }

@@ -156,7 +156,7 @@ function Problems({ view }: { view: SettingsView }) {
 /** Builds the change to send: only what differs, never a locked key. */
 function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
   const patch: Record<string, Record<string, unknown>> = {};
-  for (const section of ['sip', 'agent', 'ui', 'phone'] as const) {
+  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls'] as const) {
     for (const [field, value] of Object.entries(values[section])) {
       const key = `${section}.${field}`;
       const before = (view.values[section] as Record<string, unknown>)[field];
@@ -238,6 +238,18 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
             control={control}
             locked={locked('phone.defaultRegion')}
             options={regions}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.calls')}</legend>
+          <ChoiceSetting
+            name="calls.dtmfMethod"
+            control={control}
+            locked={locked('calls.dtmfMethod')}
+            options={[
+              { id: 'rfc4733', label: t('settings.dtmf.rfc4733') },
+              { id: 'info', label: t('settings.dtmf.info') },
+            ]}
           />
         </fieldset>
         <div className="settings__actions">

@@ -7,6 +7,8 @@ interface CallMedia {
   pc: RTCPeerConnection;
   microphone: MediaStream;
   audio: HTMLAudioElement;
+  /** Keypad tones actually played into the audio stream (RTCDTMFSender's tonechange). */
+  tonesPlayed: string;
 }
 
 export interface AudioStats {
@@ -15,6 +17,7 @@ export interface AudioStats {
   packetsSent: number;
   packetsReceived: number;
   direction?: RTCRtpTransceiverDirection;
+  tonesPlayed: string;
 }
 
 function waitForGathering(pc: RTCPeerConnection): Promise<void> {
@@ -62,7 +65,7 @@ export class MediaEngine {
       audio.srcObject = event.streams[0] ?? new MediaStream([event.track]);
       void audio.play().catch(() => undefined);
     });
-    const created = { pc, microphone, audio };
+    const created: CallMedia = { pc, microphone, audio, tonesPlayed: '' };
     this.calls.set(callId, created);
     return created;
   }
@@ -110,11 +113,13 @@ export class MediaEngine {
         return {};
       }
       case 'dtmf': {
-        const sender = this.calls
-          .get(request.callId)
-          ?.pc.getSenders()
-          .find((s) => s.track?.kind === 'audio');
-        sender?.dtmf?.insertDTMF(request.tones, 100, 70);
+        const call = this.calls.get(request.callId);
+        const dtmf = call?.pc.getSenders().find((s) => s.track?.kind === 'audio')?.dtmf;
+        if (!call || !dtmf?.canInsertDTMF) throw new Error('keypad tones cannot be sent on this call now');
+        dtmf.ontonechange = (event) => {
+          if (event.tone) call.tonesPlayed += event.tone;
+        };
+        dtmf.insertDTMF(dtmf.toneBuffer + request.tones, 100, 70);
         return {};
       }
       case 'mute': {
@@ -142,7 +147,13 @@ export class MediaEngine {
   async stats(callId: string): Promise<AudioStats | undefined> {
     const call = this.calls.get(callId);
     if (!call) return undefined;
-    const result: AudioStats = { bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0 };
+    const result: AudioStats = {
+      bytesSent: 0,
+      bytesReceived: 0,
+      packetsSent: 0,
+      packetsReceived: 0,
+      tonesPlayed: call.tonesPlayed,
+    };
     (await call.pc.getStats()).forEach((report: RTCStats & Record<string, unknown>) => {
       if (report.type === 'outbound-rtp' && report.kind === 'audio') {
         result.bytesSent += Number(report.bytesSent ?? 0);
