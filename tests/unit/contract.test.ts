@@ -52,7 +52,7 @@ describe('contract validation', () => {
       { kind: 'result', id: '2', ok: false, error: { code: 'locked', message: 'no' } },
       { kind: 'event', event: { type: 'line', line: { status: 'registering', server: 'ws://x', attempt: 0 } } },
       { kind: 'error', error: { code: 'malformed', message: 'bad' } },
-      { kind: 'media-request', id: '3', request: { op: 'create-offer', callId: 'c1' } },
+      { kind: 'media-request', id: '3', request: { op: 'offer', callId: 'c1' } },
     ];
     for (const message of messages)
       expect(parseCoreMessage(JSON.stringify(message))).toEqual({ ok: true, value: message });

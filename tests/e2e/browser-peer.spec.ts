@@ -1,0 +1,128 @@
+/**
+ * The independent "customer" peer (plain sip.js + its Web SessionDescriptionHandler in Chromium)
+ * proven against itself: two of them call each other through a real Kamailio, with real audio on
+ * loopback. Softphone call tests rely on it behaving exactly like this.
+ */
+import { expect, test, type Browser } from '@playwright/test';
+import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
+import { startBrowserPeer, type BrowserPeer, type BrowserPeerOptions } from '../support/browser-peer/index.js';
+
+let pbx: Pbx;
+const peers: BrowserPeer[] = [];
+
+test.beforeAll(async () => {
+  pbx = await startPbx();
+});
+test.afterAll(async () => {
+  await pbx?.stop();
+});
+test.afterEach(async () => {
+  await Promise.all(peers.splice(0).map((p) => p.close()));
+});
+
+async function peer(browser: Browser, user: string, options: Partial<BrowserPeerOptions> = {}): Promise<BrowserPeer> {
+  const started = await startBrowserPeer(browser, { pbx, user, ...options });
+  peers.push(started);
+  return started;
+}
+
+test('a call between two browser peers: ringing, audio both ways, hold, DTMF, hang-up', async ({ browser }) => {
+  const caller = await peer(browser, '1003');
+  const callee = await peer(browser, '1004');
+
+  await caller.call('1004');
+  const ringing = await callee.waitForState((s) => s.session === 'ringing-in');
+  expect(ringing.lastIncoming).toMatchObject({ user: '1003', displayName: 'Agent Three' });
+  await caller.waitForState((s) => s.session === 'early');
+
+  await callee.answer();
+  await caller.waitForState((s) => s.session === 'established');
+  await callee.waitForState((s) => s.session === 'established');
+
+  // Audio both ways: every byte counter keeps growing, on a loopback candidate pair, and the
+  // callee decodes real samples with energy (the fake device's tone), not just packets.
+  const [atCaller, atCallee] = await Promise.all([
+    caller.waitForAudioFlowing({ direction: 'both' }),
+    callee.waitForAudioFlowing({ direction: 'both' }),
+  ]);
+  for (const { after } of [atCaller, atCallee]) {
+    expect(after.selectedPair?.local).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(after.selectedPair?.remote).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(after.codec).toBe('audio/opus');
+    expect(after.direction).toBe('sendrecv');
+  }
+  expect(atCallee.after.inbound!.totalSamplesReceived).toBeGreaterThan(atCallee.before.inbound!.totalSamplesReceived);
+  expect(atCallee.after.inbound!.totalAudioEnergy).toBeGreaterThan(atCallee.before.inbound!.totalAudioEnergy);
+  expect((await callee.state()).playback).toMatchObject({ attached: true, playing: true, error: null });
+
+  // Hold (re-INVITE a=sendonly): the held side sees it in the SDP and answers recvonly, so it
+  // stops sending and the holder hears nothing; the holder may still send (music on hold).
+  await caller.hold();
+  const held = await callee.waitForState((s) => s.heldByRemote);
+  expect(held.remoteDirection).toBe('sendonly');
+  expect((await caller.state()).localHold).toBe(true);
+  expect((await caller.audioStats()).currentDirection).toBe('sendonly');
+  expect((await callee.audioStats()).currentDirection).toBe('recvonly');
+  await Promise.all([
+    callee.waitForAudioStopped('out'),
+    caller.waitForAudioStopped('in'),
+    callee.waitForAudioFlowing({ direction: 'in' }),
+  ]);
+
+  await caller.unhold();
+  const resumed = await callee.waitForState((s) => !s.heldByRemote);
+  expect(resumed.remoteDirection).toBe('sendrecv');
+  await Promise.all([
+    caller.waitForAudioFlowing({ direction: 'both' }),
+    callee.waitForAudioFlowing({ direction: 'both' }),
+  ]);
+
+  // DTMF by SIP INFO arrives as digits; RFC 4733 can only be checked on the sending side.
+  await caller.sendDtmf('12#', { method: 'info' });
+  expect(await callee.waitForDtmfReceived('12#')).toEqual(['1', '2', '#']);
+  expect((await callee.sendDtmf('5')).dtmfSent).toEqual(['5']);
+
+  await callee.hangup();
+  const ended = await caller.waitForState((s) => s.session === 'terminated');
+  expect(ended.lastEnd).toEqual({ cause: 'bye', by: 'remote' });
+  expect((await callee.state()).lastEnd).toEqual({ cause: 'bye', by: 'local' });
+  expect((await caller.audioStats()).connectionState).toBeNull();
+  expect((await caller.state()).playback.attached).toBe(false);
+});
+
+test('a busy customer answers 486 and the caller sees it', async ({ browser }) => {
+  const caller = await peer(browser, '1003');
+  const callee = await peer(browser, '1004', { incoming: { mode: 'reject', statusCode: 486 } });
+
+  await caller.call('1004');
+  const ended = await caller.waitForState((s) => s.session === 'terminated');
+  expect(ended.lastEnd).toMatchObject({ cause: 'rejected', by: 'remote', statusCode: 486 });
+  const calleeState = await callee.waitForState((s) => s.session === 'terminated');
+  expect(calleeState.lastEnd).toMatchObject({ cause: 'rejected', by: 'local', statusCode: 486 });
+  expect(calleeState.incomingCount).toBe(1);
+});
+
+test('an auto-answering customer, and a caller who hangs up', async ({ browser }) => {
+  const caller = await peer(browser, '1003');
+  const callee = await peer(browser, '1004', { incoming: { mode: 'answer', afterMs: 300 } });
+
+  await caller.call('1004');
+  await caller.waitForState((s) => s.session === 'established');
+  await callee.waitForAudioFlowing({ direction: 'both' });
+  await caller.hangup();
+  const ended = await callee.waitForState((s) => s.session === 'terminated');
+  expect(ended.lastEnd).toEqual({ cause: 'bye', by: 'remote' });
+});
+
+test('a caller who gives up while it rings: the customer sees the call canceled', async ({ browser }) => {
+  const caller = await peer(browser, '1003');
+  const callee = await peer(browser, '1004');
+
+  await caller.call('1004');
+  await callee.waitForState((s) => s.session === 'ringing-in');
+  await caller.waitForState((s) => s.session === 'early');
+  await caller.hangup();
+  expect((await caller.state()).lastEnd).toMatchObject({ cause: 'canceled', by: 'local' });
+  const ended = await callee.waitForState((s) => s.session === 'terminated');
+  expect(ended.lastEnd).toEqual({ cause: 'canceled', by: 'remote' });
+});

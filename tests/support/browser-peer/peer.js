@@ -1,0 +1,577 @@
+/* global window, document, MediaStream */
+/**
+ * The "customer" at the other end of an end-to-end call: plain sip.js with its own built-in Web
+ * SessionDescriptionHandler (none of our code), in a Chromium page with fake audio.
+ *
+ * The Node side (./index.ts) drives it through `page.evaluate(() => window.peer.<method>(...))`.
+ * Every method is async and returns plain JSON-able values.
+ *
+ * DTMF received: only SIP INFO (application/dtmf-relay, application/dtmf) is recorded. RFC 4733
+ * telephone-events cannot be observed from page JavaScript (Chromium consumes them below the
+ * WebRTC API), so `sendDtmf(..., { method: 'rfc4733' })` can be checked on the sending side only
+ * (`state().dtmfSent`, from RTCDTMFSender's tonechange events).
+ */
+import { Inviter, Registerer, RegistererState, SessionState, UserAgent, Web } from '/sipjs/index.js';
+
+const MEDIA_OPTIONS = Object.freeze({ constraints: { audio: true, video: false } });
+const MAX_EVENTS = 300;
+const DTMF_INFO_SIGNALS = { 10: '*', 11: '#', 12: 'A', 13: 'B', 14: 'C', 15: 'D' };
+
+const audioElement = document.getElementById('remote-audio');
+const statusElement = document.getElementById('status');
+
+/** @type {{ t: number, type: string, detail: string }[]} */
+const events = [];
+function log(type, detail = '') {
+  events.push({ t: Date.now(), type, detail: String(detail) });
+  if (events.length > MAX_EVENTS) events.shift();
+}
+
+let config = null;
+let ua = null;
+let registerer = null;
+let registered = false;
+let registrationStatusCode = null;
+
+/** The current call, or the last one once it is over. */
+let session = null;
+/** @type {'in' | 'out' | null} */
+let direction = null;
+/** @type {'idle' | 'ringing-in' | 'calling' | 'early' | 'established' | 'terminated'} */
+let sessionState = 'idle';
+let lastEnd = null;
+let lastIncoming = null;
+let incomingCount = 0;
+let localHold = false;
+let incomingTimer;
+/** @type {{ mode: 'ring' } | { mode: 'answer', afterMs?: number } | { mode: 'reject', statusCode?: number, afterMs?: number }} */
+let incomingPolicy = { mode: 'ring' };
+let dtmfReceived = [];
+let dtmfSent = [];
+let playback = { attached: false, playing: false, error: null };
+
+function setSessionState(next) {
+  if (sessionState === next) return;
+  sessionState = next;
+  log('state', next);
+  statusElement.textContent = `${config?.user ?? '?'}: ${registered ? 'registered' : 'not registered'}, ${next}`;
+}
+
+function isOver(s) {
+  return s.state === SessionState.Terminating || s.state === SessionState.Terminated;
+}
+
+function busy() {
+  return session !== null && !isOver(session);
+}
+
+function statusOf(response) {
+  return { statusCode: response.message.statusCode, reasonPhrase: response.message.reasonPhrase };
+}
+
+function requireUa(what) {
+  if (!ua) throw new Error(`${what}: call peer.init() first`);
+  return ua;
+}
+
+function requireEstablished(what) {
+  if (!session || session.state !== SessionState.Established) {
+    throw new Error(`${what}: no established call (state ${sessionState})`);
+  }
+  return session;
+}
+
+function peerConnection() {
+  return session?.sessionDescriptionHandler?.peerConnection;
+}
+
+/**
+ * Plays the remote stream in the <audio> element. Chromium's element stays at readyState 0 when it
+ * gets a MediaStream that had no track yet (sip.js adds the remote track later), so attach a fresh
+ * stream holding the track once it is there, and again if sip.js swaps the track.
+ */
+function attachRemoteAudio(sdh) {
+  const stream = sdh?.remoteMediaStream;
+  if (!stream) return;
+  stream.onaddtrack = () => attachRemoteAudio(sdh);
+  const track = stream.getAudioTracks()[0];
+  const current = audioElement.srcObject?.getAudioTracks()[0];
+  if (!track || current === track) return;
+  audioElement.srcObject = new MediaStream([track]);
+  playback = { attached: true, playing: false, error: null };
+  log('audio', `attached remote track ${track.id}`);
+  audioElement.play().then(
+    () => {
+      playback.playing = true;
+    },
+    (err) => {
+      playback.error = String(err);
+      log('audio-play-error', err);
+    },
+  );
+}
+
+function watchPeerConnection(sdh) {
+  sdh.peerConnectionDelegate = {
+    onicecandidate: (event) => log('ice-candidate', event.candidate?.candidate ?? 'end-of-candidates'),
+    oniceconnectionstatechange: () => log('ice', sdh.peerConnection?.iceConnectionState),
+    onconnectionstatechange: () => log('pc', sdh.peerConnection?.connectionState),
+  };
+}
+
+/** Direction of the first audio m-section of an SDP (session-level attribute as fallback). */
+function sdpAudioDirection(sdp) {
+  if (!sdp) return null;
+  const sections = sdp.split(/\r?\nm=/);
+  const audio = sections.slice(1).find((s) => s.startsWith('audio'));
+  const pick = (text) => /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m.exec(text)?.[1];
+  const held0000 = /^c=IN IP4 0\.0\.0\.0\s*$/m.test(audio ?? sections[0]);
+  const dir = (audio && pick(audio)) ?? pick(sections[0]) ?? 'sendrecv';
+  return held0000 && dir === 'sendrecv' ? 'inactive' : dir;
+}
+
+function parseInfoDigit(contentType, body) {
+  if (/application\/dtmf-relay/i.test(contentType)) {
+    const signal = /^\s*Signal\s*=\s*(\S+)/im.exec(body)?.[1];
+    if (!signal) return null;
+    return DTMF_INFO_SIGNALS[signal] ?? signal.toUpperCase();
+  }
+  if (/application\/dtmf\b/i.test(contentType)) {
+    const digit = body.trim();
+    return DTMF_INFO_SIGNALS[digit] ?? (digit.toUpperCase() || null);
+  }
+  return null;
+}
+
+function trackSession(s, dir) {
+  clearTimeout(incomingTimer);
+  session = s;
+  direction = dir;
+  localHold = false;
+  lastEnd = null;
+  dtmfReceived = [];
+  dtmfSent = [];
+  s.delegate = {
+    onBye: (bye) => {
+      if (session === s) lastEnd = { cause: 'bye', by: 'remote' };
+      log('bye-received');
+      bye.accept();
+    },
+    onCancel: () => {
+      if (session === s) lastEnd = { cause: 'canceled', by: 'remote' };
+      log('cancel-received');
+    },
+    onInfo: (info) => {
+      const contentType = info.request.getHeader('Content-Type') ?? '';
+      const body = info.request.body ?? '';
+      const digit = parseInfoDigit(contentType, body);
+      log('info-received', `${contentType} ${JSON.stringify(body)}`);
+      if (digit && session === s) dtmfReceived.push(digit);
+      info.accept();
+    },
+    onInvite: () => log('reinvite-received', sdpAudioDirection(peerConnection()?.remoteDescription?.sdp)),
+    onSessionDescriptionHandler: (sdh) => {
+      watchPeerConnection(sdh);
+      attachRemoteAudio(sdh);
+    },
+  };
+  s.stateChange.addListener((state) => {
+    log('session', `${dir} ${state}`);
+    if (session !== s) return;
+    if (state === SessionState.Established) {
+      setSessionState('established');
+      attachRemoteAudio(s.sessionDescriptionHandler);
+    } else if (state === SessionState.Terminated) {
+      clearTimeout(incomingTimer);
+      lastEnd ??= { cause: 'terminated', by: 'unknown' };
+      setSessionState('terminated');
+      audioElement.srcObject = null;
+      playback = { ...playback, attached: false, playing: false };
+    }
+  });
+}
+
+function onInvite(invitation) {
+  incomingCount += 1;
+  const identity = invitation.remoteIdentity;
+  const caller = {
+    displayName: identity.displayName || null,
+    user: identity.uri.user ?? null,
+    uri: identity.uri.toString(),
+    from: invitation.request.getHeader('From') ?? null,
+    pAssertedIdentity: invitation.request.getHeader('P-Asserted-Identity') ?? null,
+  };
+  log('incoming', caller.from);
+  if (busy()) {
+    log('incoming-busy', 'another call is in progress: 486');
+    invitation.reject({ statusCode: 486 }).catch((err) => log('error', err));
+    return;
+  }
+  lastIncoming = caller;
+  trackSession(invitation, 'in');
+  setSessionState('ringing-in');
+  const policy = incomingPolicy;
+  if (policy.mode === 'ring') return;
+  incomingTimer = setTimeout(() => {
+    if (session !== invitation || invitation.state !== SessionState.Initial) return;
+    const action = policy.mode === 'answer' ? answer() : reject(policy.statusCode ?? 486);
+    action.catch((err) => log('error', `auto ${policy.mode}: ${err}`));
+  }, policy.afterMs ?? 0);
+}
+
+/** Resolves once the session is over (or after timeoutMs: the caller checks the state). */
+function sessionOver(s, timeoutMs = 5000) {
+  if (s.state === SessionState.Terminated) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      s.stateChange.removeListener(onChange);
+      resolve();
+    }
+    function onChange(state) {
+      if (state === SessionState.Terminated) done();
+    }
+    s.stateChange.addListener(onChange);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// the API
+
+async function init(options) {
+  if (ua) throw new Error('init: already initialised');
+  config = { ...options };
+  incomingPolicy = options.incoming ?? { mode: 'ring' };
+  ua = new UserAgent({
+    uri: UserAgent.makeURI(`sip:${options.user}@${options.domain}`),
+    displayName: options.displayName,
+    authorizationUsername: options.user,
+    authorizationPassword: options.password,
+    transportOptions: { server: options.wsUrl, connectionTimeout: 5 },
+    sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(),
+    // No STUN/TURN: host candidates on loopback only, so gathering ends at once.
+    sessionDescriptionHandlerFactoryOptions: {
+      peerConnectionConfiguration: { iceServers: [] },
+      iceGatheringTimeout: options.iceGatheringTimeoutMs ?? 2000,
+    },
+    userAgentString: 'browser-peer (sip.js)',
+    logBuiltinEnabled: false,
+    logConnector: (level, category, _label, content) => {
+      if (level === 'error' || level === 'warn') log(`sip-${level}`, `${category}: ${content}`);
+    },
+    delegate: {
+      onInvite,
+      onConnect: () => log('transport', 'connected'),
+      onDisconnect: (err) => {
+        registered = false;
+        log('transport', `disconnected${err ? `: ${err.message}` : ''}`);
+      },
+    },
+  });
+  await ua.start();
+  setSessionState('idle');
+  return state();
+}
+
+async function register() {
+  const agent = requireUa('register');
+  registerer ??= newRegisterer(agent);
+  const result = await new Promise((resolve, reject) => {
+    registerer
+      .register({ requestDelegate: { onAccept: (r) => resolve(statusOf(r)), onReject: (r) => resolve(statusOf(r)) } })
+      .catch(reject);
+  });
+  registrationStatusCode = result.statusCode;
+  log('register', `${result.statusCode} ${result.reasonPhrase}`);
+  return result;
+}
+
+function newRegisterer(agent) {
+  const r = new Registerer(agent, { expires: 300 });
+  r.stateChange.addListener((st) => {
+    registered = st === RegistererState.Registered;
+    log('registration', st);
+  });
+  return r;
+}
+
+async function unregister() {
+  if (!registerer) return;
+  await new Promise((resolve, reject) => {
+    registerer.unregister({ requestDelegate: { onAccept: () => resolve(), onReject: () => resolve() } }).catch(reject);
+  });
+}
+
+async function call(target, options = {}) {
+  const agent = requireUa('call');
+  if (busy()) throw new Error(`call: a call is already in progress (state ${sessionState})`);
+  const uri = UserAgent.makeURI(target.includes(':') ? target : `sip:${target}@${config.domain}`);
+  if (!uri) throw new Error(`call: not a SIP target: ${target}`);
+  const inviter = new Inviter(agent, uri, {
+    sessionDescriptionHandlerOptions: MEDIA_OPTIONS,
+    extraHeaders: options.extraHeaders ?? [],
+  });
+  trackSession(inviter, 'out');
+  setSessionState('calling');
+  await inviter.invite({
+    requestDelegate: {
+      onProgress: (r) => {
+        log('progress', r.message.statusCode);
+        if (session === inviter && r.message.statusCode > 100 && sessionState === 'calling') {
+          setSessionState('early');
+        }
+      },
+      onAccept: (r) => log('accepted', r.message.statusCode),
+      onReject: (r) => {
+        log('rejected', `${r.message.statusCode} ${r.message.reasonPhrase}`);
+        if (session !== inviter) return;
+        // After our CANCEL the INVITE ends with 487: still a cancel by us.
+        lastEnd =
+          lastEnd?.cause === 'canceled'
+            ? { ...lastEnd, ...statusOf(r) }
+            : { cause: 'rejected', by: 'remote', ...statusOf(r) };
+      },
+      onRedirect: (r) => {
+        if (session === inviter) lastEnd = { cause: 'redirected', by: 'remote', ...statusOf(r) };
+      },
+    },
+  });
+  return state();
+}
+
+async function answer() {
+  const s = session;
+  if (!s || direction !== 'in' || s.state !== SessionState.Initial) {
+    throw new Error(`answer: no ringing incoming call (state ${sessionState})`);
+  }
+  clearTimeout(incomingTimer);
+  await s.accept({ sessionDescriptionHandlerOptions: MEDIA_OPTIONS });
+  return state();
+}
+
+async function reject(statusCode = 486) {
+  const s = session;
+  if (!s || direction !== 'in' || s.state !== SessionState.Initial) {
+    throw new Error(`reject: no ringing incoming call (state ${sessionState})`);
+  }
+  clearTimeout(incomingTimer);
+  lastEnd = { cause: 'rejected', by: 'local', statusCode };
+  await s.reject({ statusCode });
+  await sessionOver(s);
+  return state();
+}
+
+async function hangup() {
+  const s = session;
+  if (!s || isOver(s)) throw new Error(`hangup: no call (state ${sessionState})`);
+  if (s.state === SessionState.Established) {
+    lastEnd = { cause: 'bye', by: 'local' };
+    await s.bye();
+  } else if (direction === 'out') {
+    lastEnd = { cause: 'canceled', by: 'local' };
+    await s.cancel();
+  } else {
+    lastEnd = { cause: 'rejected', by: 'local', statusCode: 480 };
+    await s.reject({ statusCode: 480 });
+  }
+  await sessionOver(s);
+  return state();
+}
+
+async function reinvite(hold) {
+  const s = requireEstablished(hold ? 'hold' : 'unhold');
+  s.sessionDescriptionHandlerOptionsReInvite = { ...MEDIA_OPTIONS, hold };
+  const result = await new Promise((resolve, reject) => {
+    s.invite({
+      requestDelegate: {
+        onAccept: (r) => resolve({ ok: true, ...statusOf(r) }),
+        onReject: (r) => resolve({ ok: false, ...statusOf(r) }),
+      },
+    }).catch(reject);
+  });
+  log(hold ? 'hold' : 'unhold', `${result.statusCode} ${result.reasonPhrase}`);
+  if (!result.ok) throw new Error(`${hold ? 'hold' : 'unhold'}: re-INVITE answered ${result.statusCode}`);
+  localHold = hold;
+  return state();
+}
+
+const hold = () => reinvite(true);
+const unhold = () => reinvite(false);
+
+async function sendDtmf(digits, options = {}) {
+  const s = requireEstablished('sendDtmf');
+  const method = options.method ?? 'rfc4733';
+  const duration = options.duration ?? 160;
+  const interToneGap = options.interToneGap ?? 70;
+  if (method === 'info') {
+    if (!/^[0-9A-D*#]+$/i.test(digits)) throw new Error(`sendDtmf: not DTMF digits: ${digits}`);
+    for (const digit of digits.toUpperCase()) {
+      const result = await new Promise((resolve, reject) => {
+        s.info({
+          requestDelegate: { onAccept: (r) => resolve(statusOf(r)), onReject: (r) => resolve(statusOf(r)) },
+          requestOptions: {
+            body: {
+              contentDisposition: 'render',
+              contentType: 'application/dtmf-relay',
+              content: `Signal=${digit}\r\nDuration=${duration}`,
+            },
+          },
+        }).catch(reject);
+      });
+      if (result.statusCode < 200 || result.statusCode >= 300) {
+        throw new Error(`sendDtmf: INFO for ${digit} answered ${result.statusCode}`);
+      }
+      dtmfSent.push(digit);
+    }
+    return state();
+  }
+  if (method !== 'rfc4733') throw new Error(`sendDtmf: unknown method ${method}`);
+  if (!/^[0-9A-D*#,]+$/i.test(digits)) throw new Error(`sendDtmf: not DTMF digits: ${digits}`);
+  const sender = peerConnection()
+    ?.getSenders()
+    .find((x) => x.track?.kind === 'audio');
+  const dtmf = sender?.dtmf;
+  if (!dtmf) throw new Error('sendDtmf: no RTCDTMFSender (no audio sender)');
+  const finished = new Promise((resolve) => {
+    dtmf.ontonechange = (event) => {
+      if (event.tone) dtmfSent.push(event.tone);
+      else resolve();
+    };
+  });
+  if (!s.sessionDescriptionHandler.sendDtmf(digits, { duration, interToneGap })) {
+    throw new Error('sendDtmf: the session description handler refused (telephone-event not negotiated?)');
+  }
+  const cap = new Promise((resolve) => setTimeout(resolve, digits.length * (duration + interToneGap + 2000) + 1000));
+  await Promise.race([finished, cap]);
+  return state();
+}
+
+function state() {
+  const pc = peerConnection();
+  const remoteDirection = sdpAudioDirection(pc?.remoteDescription?.sdp);
+  return {
+    user: config?.user ?? null,
+    registered,
+    registrationStatusCode,
+    session: sessionState,
+    direction,
+    callId: session?.request?.callId ?? null,
+    lastEnd,
+    lastIncoming,
+    incomingCount,
+    localHold,
+    remoteDirection,
+    heldByRemote: remoteDirection === 'sendonly' || remoteDirection === 'inactive',
+    dtmfReceived: [...dtmfReceived],
+    dtmfSent: [...dtmfSent],
+    playback: {
+      ...playback,
+      paused: audioElement.paused,
+      currentTime: audioElement.currentTime,
+      readyState: audioElement.readyState,
+      tracks: audioElement.srcObject?.getAudioTracks().length ?? 0,
+    },
+    incomingPolicy,
+  };
+}
+
+async function audioStats() {
+  const pc = peerConnection();
+  const empty = {
+    at: Date.now(),
+    inbound: null,
+    outbound: null,
+    direction: null,
+    currentDirection: null,
+    iceConnectionState: null,
+    connectionState: null,
+    selectedPair: null,
+    codec: null,
+  };
+  if (!pc || pc.connectionState === 'closed') return empty;
+  const report = await pc.getStats();
+  let inbound = null;
+  let outbound = null;
+  let codecId = null;
+  let pairId = null;
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+      inbound ??= {
+        bytesReceived: 0,
+        packetsReceived: 0,
+        packetsLost: 0,
+        totalSamplesReceived: 0,
+        totalAudioEnergy: 0,
+      };
+      inbound.bytesReceived += s.bytesReceived ?? 0;
+      inbound.packetsReceived += s.packetsReceived ?? 0;
+      inbound.packetsLost += s.packetsLost ?? 0;
+      inbound.totalSamplesReceived += s.totalSamplesReceived ?? 0;
+      inbound.totalAudioEnergy += s.totalAudioEnergy ?? 0;
+      codecId ??= s.codecId ?? null;
+    } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
+      outbound ??= { bytesSent: 0, packetsSent: 0 };
+      outbound.bytesSent += s.bytesSent ?? 0;
+      outbound.packetsSent += s.packetsSent ?? 0;
+      codecId ??= s.codecId ?? null;
+    } else if (s.type === 'transport' && s.selectedCandidatePairId) {
+      pairId = s.selectedCandidatePairId;
+    }
+  });
+  const pair = pairId ? report.get(pairId) : undefined;
+  const local = pair ? report.get(pair.localCandidateId) : undefined;
+  const remote = pair ? report.get(pair.remoteCandidateId) : undefined;
+  const transceiver = pc.getTransceivers().find((t) => t.receiver.track?.kind === 'audio');
+  return {
+    ...empty,
+    inbound,
+    outbound,
+    direction: transceiver?.direction ?? null,
+    currentDirection: transceiver?.currentDirection ?? null,
+    iceConnectionState: pc.iceConnectionState,
+    connectionState: pc.connectionState,
+    selectedPair:
+      local && remote
+        ? {
+            local: `${local.address ?? local.ip}:${local.port}`,
+            remote: `${remote.address ?? remote.ip}:${remote.port}`,
+            protocol: local.protocol,
+          }
+        : null,
+    codec: codecId ? (report.get(codecId)?.mimeType ?? null) : null,
+  };
+}
+
+async function setIncoming(policy) {
+  if (!['ring', 'answer', 'reject'].includes(policy?.mode)) throw new Error(`setIncoming: bad policy`);
+  incomingPolicy = { ...policy };
+  return state();
+}
+
+async function shutdown() {
+  clearTimeout(incomingTimer);
+  if (session && !isOver(session)) await hangup().catch((err) => log('error', `shutdown hangup: ${err}`));
+  if (registered) await unregister().catch((err) => log('error', `shutdown unregister: ${err}`));
+  await ua?.stop();
+}
+
+window.peer = {
+  init,
+  register,
+  unregister,
+  call,
+  answer,
+  reject,
+  hangup,
+  hold,
+  unhold,
+  sendDtmf,
+  dtmfReceived: async () => [...dtmfReceived],
+  state: async () => state(),
+  audioStats,
+  setIncoming,
+  events: async () => [...events],
+  shutdown,
+};
+statusElement.textContent = 'ready';
