@@ -1,0 +1,105 @@
+/**
+ * The agent's desk (our softphone) against a customer that is not our code: plain sip.js in
+ * Chromium with fake audio (tests/support/browser-peer), through a real Kamailio.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { getTestAccount } from '../../tools/pbx/accounts.js';
+import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
+import { startBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.js';
+import { startWebHost, type WebHostProcess } from './stack.js';
+
+let pbx: Pbx;
+const hosts: WebHostProcess[] = [];
+const peers: BrowserPeer[] = [];
+
+test.beforeAll(async () => {
+  pbx = await startPbx();
+});
+test.afterEach(async () => {
+  for (const peer of peers.splice(0)) await peer.close();
+  for (const host of hosts.splice(0)) await host.stop();
+});
+test.afterAll(async () => {
+  await pbx?.stop();
+});
+
+async function desk(page: Page, user: string, calls?: Record<string, string>): Promise<Page> {
+  const web = await startWebHost({
+    settings: { sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain }, ...(calls ? { calls } : {}) },
+    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
+  });
+  hosts.push(web);
+  await page.goto(web.url);
+  await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  return page;
+}
+
+test('a customer calls, the agent answers, talks, holds, sends keypad tones, and the customer hangs up', async ({
+  browser,
+}) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1005', { dtmfMethod: 'info' });
+  const customer = await startBrowserPeer(browser, { pbx, user: '1006', displayName: 'Maria Papadopoulou' });
+  peers.push(customer);
+
+  await customer.call('sip:1005@pbx.test');
+  const incoming = agent.getByRole('region', { name: 'Incoming call' });
+  await expect(incoming).toContainText('Maria Papadopoulou');
+  await expect(incoming).toContainText('1006');
+  await incoming.getByRole('button', { name: 'Answer' }).click();
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('Connected');
+  await customer.waitForState((s) => s.session === 'established');
+  await customer.waitForAudioFlowing({ direction: 'both' });
+
+  // On hold the customer is told by the SDP, sends nothing back, and hears nothing from the desk.
+  await agent.getByRole('button', { name: 'Hold' }).click();
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold');
+  await customer.waitForState((s) => s.heldByRemote);
+  await customer.waitForAudioStopped('both');
+  await agent.getByRole('button', { name: 'Resume' }).click();
+  await customer.waitForState((s) => !s.heldByRemote);
+  await customer.waitForAudioFlowing({ direction: 'both' });
+
+  // Keypad tones by SIP INFO, as this desk's setting says: the customer's side receives them.
+  await agent.getByRole('button', { name: 'Keypad' }).click();
+  for (const key of ['4', '2']) await agent.getByRole('button', { name: `Key ${key}` }).click();
+  await customer.waitForDtmfReceived('42');
+
+  await customer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+});
+
+test('the agent calls a customer who is busy, then one who does not exist', async ({ browser }) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1003');
+  const customer = await startBrowserPeer(browser, {
+    pbx,
+    user: '1004',
+    incoming: { mode: 'reject', statusCode: 486 },
+  });
+  peers.push(customer);
+  await agent.getByLabel('Number or address').fill('1004');
+  await agent.keyboard.press('Enter');
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The number is busy.');
+  await agent.getByLabel('Number or address').fill('1099');
+  await agent.keyboard.press('Enter');
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('does not exist');
+});
+
+test('the agent cancels an outgoing call before it is answered; a customer who gives up is a missed call', async ({
+  browser,
+}) => {
+  const agent = await desk(await (await browser.newContext()).newPage(), '1001');
+  const customer = await startBrowserPeer(browser, { pbx, user: '1002', incoming: { mode: 'ring' } });
+  peers.push(customer);
+
+  await agent.getByLabel('Number or address').fill('1002');
+  await agent.keyboard.press('Enter');
+  await customer.waitForState((s) => s.session === 'ringing-in');
+  await agent.getByRole('button', { name: 'Cancel call' }).click();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('You cancelled the call.');
+  await customer.waitForState((s) => s.session === 'terminated' || s.session === 'idle');
+
+  await customer.call('sip:1001@pbx.test');
+  await expect(agent.getByRole('region', { name: 'Incoming call' })).toBeVisible();
+  await customer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('Missed');
+});
