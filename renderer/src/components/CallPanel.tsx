@@ -1,18 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button, Input, Label, TextField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
+import { useNow } from '../hooks/useNow.js';
 import type { Call } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
-
-function useClock(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 function duration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -103,7 +94,7 @@ function Keypad({ call }: { call: Call }) {
 function CurrentCall({ call }: { call: Call }) {
   const { t } = useTranslation();
   const send = useSoftphone((s) => s.send);
-  const now = useClock(call.state === 'active');
+  const now = useNow(call.state === 'active');
   const active = call.state === 'active';
   const [keypadOpen, setKeypadOpen] = useState(false);
   return (

@@ -1,18 +1,8 @@
-import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
+import { useNow } from '../hooks/useNow.js';
 import type { LineState } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
 
 function LineDescription({ line }: { line: LineState }) {
   const { t } = useTranslation();
