@@ -102,4 +102,11 @@ test('the agent cancels an outgoing call before it is answered; a customer who g
   await expect(agent.getByRole('region', { name: 'Incoming call' })).toBeVisible();
   await customer.hangup();
   await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('Missed');
+
+  // One press calls the customer back.
+  await agent.getByRole('button', { name: 'Call back' }).click();
+  await customer.waitForState((s) => s.session === 'ringing-in');
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('1002');
+  await agent.getByRole('button', { name: 'Cancel call' }).click();
+  await expect(agent.getByRole('button', { name: 'Redial' })).toBeVisible();
 });

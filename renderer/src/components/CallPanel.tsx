@@ -143,6 +143,7 @@ function CurrentCall({ call }: { call: Call }) {
 
 function EndedCall({ call }: { call: Call }) {
   const { t } = useTranslation();
+  const send = useSoftphone((s) => s.send);
   const cause = call.end?.cause ?? 'failed';
   return (
     <section className="call call--ended" aria-label={t('call.last')}>
@@ -156,6 +157,11 @@ function EndedCall({ call }: { call: Call }) {
         )}
       </p>
       <Party call={call} />
+      <div className="call__actions">
+        <Button className="button" onPress={() => void send({ type: 'call.dial', target: call.remote.uri })}>
+          {call.direction === 'out' ? t('call.redial') : t('call.callBack')}
+        </Button>
+      </div>
     </section>
   );
 }
