@@ -51,6 +51,7 @@ async function run(): Promise<void> {
 
   const core = new Core({
     app: { name: APP_NAME, version: app.getVersion(), host: 'electron' },
+    dataDir: userData,
     settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json') },
     secrets: new SafeStorageSecretStore({ safeStorage, file: path.join(userData, 'secrets.bin'), logger }),
     logger,

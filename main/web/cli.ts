@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   const envPassword = process.env.HEADSET_SOFTPHONE_SIP_PASSWORD;
   const core = new Core({
     app: { name: APP_NAME, version: readVersion(), host: 'web' },
+    dataDir,
     settingsFiles: {
       policy: defaultPolicyPath(),
       user: path.resolve(args.config ?? path.join(dataDir, 'settings.json')),

@@ -6,5 +6,6 @@ export const DEFAULT_SETTINGS: Settings = {
   agent: { name: '', company: '' },
   ui: { language: 'en' },
   phone: { defaultRegion: 'IT' },
-  calls: { dtmfMethod: 'rfc4733' },
+  calls: { dtmfMethod: 'rfc4733', declineCode: 486, callWaiting: 'ring', autoAnswer: false },
+  audio: { input: '', output: '', ringer: '' },
 };

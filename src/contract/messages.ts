@@ -3,6 +3,23 @@ import { Call } from './calls.js';
 import { LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 
+/** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
+export const MediaStatsSample = z.object({
+  callId: z.string(),
+  /** Epoch milliseconds when sampled. */
+  at: z.number(),
+  packetsReceived: z.number().int().min(0),
+  packetsLost: z.number().int(),
+  bytesReceived: z.number().int().min(0),
+  /** Interarrival jitter in milliseconds. */
+  jitterMs: z.number().min(0),
+  /** Round-trip time from RTCP, when known. */
+  rttMs: z.number().min(0).optional(),
+  /** The codec in use, e.g. "opus" or "PCMU". */
+  codec: z.string().max(32).optional(),
+});
+export type MediaStatsSample = z.infer<typeof MediaStatsSample>;
+
 // ---- Commands: UI → core ----------------------------------------------------------------------
 
 export const Command = z.discriminatedUnion('type', [
@@ -30,6 +47,20 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.mute'), callId: z.string(), muted: z.boolean() }),
   /** Keypad tones during a call (to an IVR, for a PIN). */
   z.object({ type: z.literal('call.dtmf'), callId: z.string(), tones: z.string().regex(/^[0-9A-D#*]{1,32}$/) }),
+  /** Blind transfer: hand the call to a number or address at once (REFER). */
+  z.object({ type: z.literal('call.transfer'), callId: z.string(), target: z.string().trim().min(1).max(256) }),
+  /** Attended transfer, first step: hold the customer and call the target to consult. */
+  z.object({ type: z.literal('call.consult'), callId: z.string(), target: z.string().trim().min(1).max(256) }),
+  /** Attended transfer, last step: connect the customer to the consulted target (REFER with Replaces). */
+  z.object({ type: z.literal('call.completeTransfer'), callId: z.string() }),
+  /** Give up the attended transfer: end the consultation and go back to the customer. */
+  z.object({ type: z.literal('call.abandonTransfer'), callId: z.string() }),
+  /** The note for whoever takes the call over; kept with the call. */
+  z.object({ type: z.literal('call.note'), callId: z.string(), note: z.string().max(2000) }),
+  /** The media engine's figures of the last second, one per call in progress (live call quality). */
+  z.object({ type: z.literal('media.stats'), samples: z.array(MediaStatsSample).max(16) }),
+  /** The agent has seen the missed calls in the recent-calls list. */
+  z.object({ type: z.literal('history.seen') }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -43,6 +74,13 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** The recent calls, newest first, and how many missed ones the agent has not seen yet. */
+export const CallHistory = z.object({
+  calls: z.array(Call),
+  unseenMissed: z.number().int().min(0),
+});
+export type CallHistory = z.infer<typeof CallHistory>;
+
 /** Everything the UI needs to draw itself from nothing. */
 export const StateSnapshot = z.object({
   app: AppInfo,
@@ -50,10 +88,12 @@ export const StateSnapshot = z.object({
   settings: SettingsView,
   /** Calls in progress, then the most recently ended one (kept until the next call). */
   calls: z.array(Call),
+  history: CallHistory,
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
 export const CoreEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('history'), history: CallHistory }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),
   z.object({ type: z.literal('settings'), settings: SettingsView }),

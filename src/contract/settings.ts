@@ -45,6 +45,20 @@ export const PhoneSettings = z.object({
 export const CallSettings = z.object({
   /** How keypad tones travel during a call: in the audio stream (RFC 4733) or as SIP INFO. */
   dtmfMethod: z.enum(['rfc4733', 'info'], { error: 'invalid.dtmfMethod' }),
+  /** What a declined call tells the caller: 486 Busy Here (the PBX may try elsewhere) or 603 Decline. */
+  declineCode: z.union([z.literal(486), z.literal(603)], { error: 'invalid.declineCode' }),
+  /** A second call during a call: `ring` shows it (answering holds the first), `decline` refuses it at once. */
+  callWaiting: z.enum(['ring', 'decline'], { error: 'invalid.callWaiting' }),
+  /** Answer by itself when the PBX asks for it (Call-Info answer-after, Alert-Info auto-answer). */
+  autoAnswer: z.boolean({ error: 'invalid.boolean' }),
+});
+
+/** Audio devices by their ids as the OS lists them; empty means the system default. */
+export const AudioSettings = z.object({
+  input: plainText(256),
+  output: plainText(256),
+  /** Where the ringtone plays: often the PC speaker, so the agent hears it without the headset. */
+  ringer: plainText(256),
 });
 
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
@@ -54,6 +68,7 @@ export const Settings = z.object({
   ui: UiSettings,
   phone: PhoneSettings,
   calls: CallSettings,
+  audio: AudioSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -65,6 +80,7 @@ export const SettingsPatch = z
     ui: UiSettings.partial().strict(),
     phone: PhoneSettings.partial().strict(),
     calls: CallSettings.partial().strict(),
+    audio: AudioSettings.partial().strict(),
   })
   .partial()
   .strict();

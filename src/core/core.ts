@@ -9,9 +9,11 @@ import {
   type SettingsView,
   type StateSnapshot,
 } from '../contract/index.js';
+import path from 'node:path';
 import { SettingsStore } from '../config/store.js';
 import type { Logger } from '../log/logger.js';
 import { SecretStoreUnavailableError, type SecretStore } from '../secrets/secret-store.js';
+import { CallHistoryStore } from '../telephony/history.js';
 import { Phone } from '../telephony/phone.js';
 import { Registration, type RegistrationOptions } from '../telephony/registration.js';
 import { MediaRouter, type MediaChannel } from './media-channel.js';
@@ -20,6 +22,8 @@ import { MediaRouter, type MediaChannel } from './media-channel.js';
 export interface CorePorts {
   app: AppInfo;
   settingsFiles: { policy?: string; user: string };
+  /** The folder the core keeps its own files in (the recent-calls list). */
+  dataDir: string;
   secrets: SecretStore;
   logger: Logger;
   /** Tuning for tests (faster backoff); production uses the defaults. */
@@ -45,10 +49,12 @@ export class Core {
   private readonly media: MediaRouter;
   private readonly phone: Phone;
   private calls: Call[] = [];
+  private readonly history: CallHistoryStore;
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
     this.media = new MediaRouter(ports.mediaTimeoutMs);
+    this.history = new CallHistoryStore(path.join(ports.dataDir, 'call-history.json'), ports.logger);
     this.phone = new Phone({
       media: this.media,
       logger: ports.logger.child({ part: 'phone' }),
@@ -56,9 +62,14 @@ export class Core {
         domain: this.settings.values.sip.domain,
         defaultRegion: this.settings.values.phone.defaultRegion,
       }),
+      settings: () => this.settings.values.calls,
       onChange: (calls) => {
         this.calls = calls;
         this.emit({ type: 'calls', calls });
+      },
+      onEnded: (call) => {
+        this.history.add(call);
+        this.emit({ type: 'history', history: this.history.view() });
       },
     });
     for (const problem of this.settings.view().problems) {
@@ -82,7 +93,13 @@ export class Core {
   }
 
   snapshot(): StateSnapshot {
-    return { app: this.ports.app, line: this.line, settings: this.settingsView(), calls: this.calls };
+    return {
+      app: this.ports.app,
+      line: this.line,
+      settings: this.settingsView(),
+      calls: this.calls,
+      history: this.history.view(),
+    };
   }
 
   /** A window's media engine went away (closed, reloaded, crashed). */
@@ -111,6 +128,22 @@ export class Core {
         return this.phone.mute(command.callId, command.muted);
       case 'call.dtmf':
         return this.phone.dtmf(command.callId, command.tones, this.settings.values.calls.dtmfMethod);
+      case 'call.transfer':
+        return this.phone.transfer(command.callId, command.target);
+      case 'call.consult':
+        return this.phone.consult(command.callId, command.target);
+      case 'call.completeTransfer':
+        return this.phone.completeTransfer(command.callId);
+      case 'call.abandonTransfer':
+        return this.phone.abandonTransfer(command.callId);
+      case 'call.note':
+        return this.phone.note(command.callId, command.note);
+      case 'media.stats':
+        return this.phone.stats(command.samples);
+      case 'history.seen':
+        this.history.markSeen(Date.now());
+        this.emit({ type: 'history', history: this.history.view() });
+        return { ok: true };
       case 'state.get':
         return { ok: true, value: this.snapshot() };
       case 'settings.update':

@@ -1,7 +1,17 @@
-import { Invitation, Inviter, SessionState, UserAgent, type Session, type SessionDescriptionHandler } from 'sip.js';
+import {
+  Invitation,
+  Inviter,
+  SessionState,
+  UserAgent,
+  type Notification,
+  type Session,
+  type SessionDescriptionHandler,
+  type URI,
+} from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
 import type { Call, CallEndCause } from '../contract/calls.js';
-import type { CommandResult } from '../contract/messages.js';
+import type { CommandResult, MediaStatsSample } from '../contract/messages.js';
+import type { Settings } from '../contract/settings.js';
 import type { Logger } from '../log/logger.js';
 import {
   audioDirection,
@@ -10,13 +20,23 @@ import {
   type MediaPort,
   type ProxiedDescriptionOptions,
 } from './media.js';
+import { autoAnswerDelay } from './auto-answer.js';
+import { offerProblem } from './offer.js';
+import { QualityMeter } from './quality.js';
 import { dialTarget } from './target.js';
+
+/** How long a transfer may wait for the far end's final word (the target ringing, then answering). */
+const TRANSFER_TIMEOUT_MS = 60_000;
+/** After an attended transfer, how long the target may take to end our consultation leg itself. */
+const REPLACED_LEG_GRACE_MS = 3_000;
 
 interface LiveCall {
   call: Call;
   session: Session;
   /** What ended it, decided when we learn it (a CANCEL, a 486, our own hang-up), applied on Terminated. */
   pendingEnd?: Call['end'];
+  quality?: QualityMeter;
+  autoAnswerTimer?: ReturnType<typeof setTimeout>;
 }
 
 export interface PhoneOptions {
@@ -24,7 +44,11 @@ export interface PhoneOptions {
   logger: Logger;
   /** The SIP domain numbers are dialled in, and the region numbers are read in. */
   dialPlan: () => { domain: string; defaultRegion: string };
+  /** The agent's call settings as they are now (decline code, call waiting, auto-answer). */
+  settings: () => Settings['calls'];
   onChange: (calls: Call[]) => void;
+  /** A call ended: for the recent-calls list. */
+  onEnded?: (call: Call) => void;
   now?: () => number;
 }
 
@@ -86,22 +110,60 @@ export class Phone {
 
   receive(invitation: Invitation): void {
     const identity = invitation.remoteIdentity;
+    const others = [...this.live.values()];
     const call = this.track(invitation, 'in', {
       number: identity.uri.user ?? identity.uri.toString(),
       displayName: identity.displayName || undefined,
       uri: identity.uri.toString(),
     });
     call.call.state = 'ringing-in';
-    if (!this.options.media.available()) {
-      // Nobody can hear the caller: tell the PBX we cannot take it (480), and keep it as missed.
-      call.pendingEnd = { cause: 'media-failed', detail: 'no window with a microphone was open' };
-      void invitation.reject({ statusCode: 480 }).catch(() => undefined);
-    }
     invitation.delegate = {
       onCancel: () => {
         call.pendingEnd ??= { cause: 'missed' };
       },
     };
+    const refuse = (end: NonNullable<Call['end']>, statusCode: number, extraHeaders?: string[]) => {
+      call.pendingEnd = end;
+      void invitation.reject({ statusCode, extraHeaders }).catch(() => undefined);
+    };
+    const settings = this.options.settings();
+    const problem = offerProblem(invitation.body);
+    const replaced = others.find((other) => other.session === invitation._replacee);
+    if (!this.options.media.available()) {
+      // Nobody can hear the caller: tell the PBX we cannot take it (480), and keep it as missed.
+      refuse({ cause: 'media-failed', detail: 'no window with a microphone was open' }, 480);
+    } else if (problem) {
+      // RFC 3261 §13.3.1.1: an offer we cannot answer gets 488, with a warning that says why (RFC 3261 §20.43).
+      refuse({ cause: 'incompatible', code: 488, detail: problem }, 488, [
+        'Warning: 305 headset-softphone "Incompatible media format"',
+      ]);
+    } else if (replaced) {
+      // We are the target of an attended transfer (RFC 3891): the new caller takes the place of a
+      // call the agent already has, with no ringing.
+      this.emit();
+      void this.answer(call.call.id).then((result) => {
+        if (!result.ok) return;
+        replaced.pendingEnd = { cause: 'replaced' };
+        void replaced.session.bye().catch(() => undefined);
+      });
+      return;
+    } else if (others.length > 0 && settings.callWaiting === 'decline') {
+      refuse({ cause: 'auto-declined' }, 486);
+    } else {
+      const delay = settings.autoAnswer
+        ? autoAnswerDelay({
+            callInfo: invitation.request.getHeaders('call-info'),
+            alertInfo: invitation.request.getHeaders('alert-info'),
+          })
+        : undefined;
+      // Never on top of another call: the agent decides about a waiting call.
+      if (delay !== undefined && others.length === 0) {
+        call.autoAnswerTimer = setTimeout(() => {
+          call.call.autoAnswered = true;
+          void this.answer(call.call.id);
+        }, delay * 1000);
+      }
+    }
     this.emit();
   }
 
@@ -109,6 +171,13 @@ export class Phone {
     const entry = this.live.get(callId);
     if (!entry || !(entry.session instanceof Invitation) || entry.call.state !== 'ringing-in')
       return fail('call-not-ringing');
+    clearTimeout(entry.autoAnswerTimer);
+    // Call waiting: the call in progress waits on hold while the agent takes the new one.
+    for (const other of this.live.values()) {
+      if (other === entry || other.session.state !== SessionState.Established || other.call.hold.local) continue;
+      const held = await this.hold(other.call.id, true);
+      if (!held.ok) this.options.logger.warn({ callId: other.call.id }, 'could not hold the call in progress');
+    }
     try {
       await entry.session.accept();
       return { ok: true };
@@ -127,14 +196,16 @@ export class Phone {
     const entry = this.live.get(callId);
     if (!entry || !(entry.session instanceof Invitation) || entry.call.state !== 'ringing-in')
       return fail('call-not-ringing');
-    entry.pendingEnd = { cause: 'declined' };
-    await entry.session.reject({ statusCode: 486 }).catch(() => undefined);
+    clearTimeout(entry.autoAnswerTimer);
+    const statusCode = this.options.settings().declineCode;
+    entry.pendingEnd = { cause: 'declined', code: statusCode };
+    await entry.session.reject({ statusCode }).catch(() => undefined);
     return { ok: true };
   }
 
   // ---- outgoing ---------------------------------------------------------------------------------
 
-  async dial(input: string): Promise<CommandResult> {
+  async dial(input: string, options: { consultFor?: string } = {}): Promise<CommandResult> {
     const target = dialTarget(input, this.options.dialPlan());
     if (!target) return fail('invalid-number');
     const ua = this.ua;
@@ -143,6 +214,7 @@ export class Phone {
     if (!uri) return fail('invalid-number');
     const inviter = new Inviter(ua, uri, { earlyMedia: true });
     const entry = this.track(inviter, 'out', { number: target.number, uri: target.uri });
+    if (options.consultFor) entry.call.consultFor = options.consultFor;
     this.emit();
     if (!this.options.media.available()) {
       // No INVITE goes out when nobody could hear it.
@@ -156,11 +228,13 @@ export class Phone {
         requestDelegate: {
           onProgress: (response: IncomingResponse) => {
             const code = response.message.statusCode ?? 0;
-            if (code >= 180)
-              this.update(
-                entry.call.id,
-                (call) => void (call.state = call.state === 'dialling' ? 'ringing-out' : call.state),
-              );
+            // 183 with a description: the far end plays its own audio (an announcement, its
+            // ringback); sip.js has handed that description to the media engine already.
+            const early = code === 183 && Boolean(response.message.body);
+            this.update(entry.call.id, (call) => {
+              if (early && call.state !== 'active') call.state = 'early-media';
+              else if (code >= 180 && call.state === 'dialling') call.state = 'ringing-out';
+            });
           },
           onReject: (response: IncomingResponse) => {
             const { statusCode = 0, reasonPhrase } = response.message;
@@ -239,6 +313,133 @@ export class Phone {
     return { ok: true };
   }
 
+  // ---- transfer ---------------------------------------------------------------------------------
+
+  /** Blind transfer: the customer is asked (REFER) to call the target; our leg ends when that worked. */
+  async transfer(callId: string, input: string): Promise<CommandResult> {
+    const entry = this.live.get(callId);
+    if (!entry || entry.session.state !== SessionState.Established) return fail('call-not-active');
+    if (entry.call.transfer && entry.call.transfer.state !== 'failed') return fail('transfer-in-progress');
+    const target = dialTarget(input, this.options.dialPlan());
+    const uri = target && UserAgent.makeURI(target.uri);
+    if (!target || !uri) return fail('invalid-number');
+    this.update(
+      callId,
+      (call) => void (call.transfer = { kind: 'blind', target: target.number, state: 'transferring' }),
+    );
+    this.refer(entry, uri);
+    return { ok: true };
+  }
+
+  /** Attended transfer, first step: the customer waits on hold while the agent calls the target. */
+  async consult(callId: string, input: string): Promise<CommandResult> {
+    const entry = this.live.get(callId);
+    if (!entry || entry.session.state !== SessionState.Established || entry.call.consultFor)
+      return fail('call-not-active');
+    if (entry.call.transfer && entry.call.transfer.state !== 'failed') return fail('transfer-in-progress');
+    const target = dialTarget(input, this.options.dialPlan());
+    if (!target) return fail('invalid-number');
+    const held = await this.hold(callId, true);
+    if (!held.ok) return held;
+    const dialled = await this.dial(input, { consultFor: callId });
+    const consultCallId = (dialled.ok && (dialled.value as { callId?: string } | undefined)?.callId) || undefined;
+    if (!consultCallId) return dialled;
+    this.update(callId, (call) => {
+      call.transfer = { kind: 'attended', target: target.number, state: 'consulting', consultCallId };
+    });
+    return { ok: true, value: { callId: consultCallId } };
+  }
+
+  /** Attended transfer, last step: the customer calls the target in place of our consultation (REFER with Replaces). */
+  async completeTransfer(callId: string): Promise<CommandResult> {
+    const entry = this.live.get(callId);
+    const transfer = entry?.call.transfer;
+    if (!entry || transfer?.kind !== 'attended' || !transfer.consultCallId) return fail('no-transfer');
+    const consult = this.live.get(transfer.consultCallId);
+    if (!consult || consult.session.state !== SessionState.Established) return fail('target-not-answered');
+    if (entry.session.state !== SessionState.Established) return fail('call-not-active');
+    this.update(callId, (call) => void (call.transfer = { ...transfer, state: 'transferring' }));
+    this.refer(entry, consult.session, consult);
+    return { ok: true };
+  }
+
+  /** Gives up the attended transfer: the consultation ends and the customer is back with the agent. */
+  async abandonTransfer(callId: string): Promise<CommandResult> {
+    const entry = this.live.get(callId);
+    const transfer = entry?.call.transfer;
+    if (!entry || !transfer) return fail('no-transfer');
+    const consult = transfer.consultCallId ? this.live.get(transfer.consultCallId) : undefined;
+    this.update(callId, (call) => void delete call.transfer);
+    if (consult) await this.hangup(consult.call.id);
+    return entry.call.hold.local ? this.hold(callId, false) : { ok: true };
+  }
+
+  /** The handover note, kept with the customer's call (also when written on the consultation). */
+  note(callId: string, note: string): CommandResult {
+    const entry = this.live.get(callId);
+    if (!entry) return fail('no-such-call');
+    const owner = (entry.call.consultFor && this.live.get(entry.call.consultFor)) || entry;
+    this.update(owner.call.id, (call) => void (call.handoverNote = note));
+    return { ok: true };
+  }
+
+  /**
+   * Sends the REFER and follows its progress (RFC 3515 NOTIFYs with a sipfrag). When the far end
+   * reports success our leg ends as "transferred"; on failure the customer stays with the agent.
+   */
+  private refer(entry: LiveCall, referTo: URI | Session, consult?: LiveCall): void {
+    let settled = false;
+    const finish = (ok: boolean, code?: number) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!this.live.has(entry.call.id)) return;
+      if (!ok) {
+        this.options.logger.info({ callId: entry.call.id, code }, 'the transfer did not go through');
+        this.update(entry.call.id, (call) => {
+          if (call.transfer) call.transfer = { ...call.transfer, state: 'failed', code };
+        });
+        return;
+      }
+      entry.pendingEnd = { cause: 'transferred' };
+      void entry.session.bye().catch(() => undefined);
+      if (consult) {
+        consult.pendingEnd = { cause: 'transferred' };
+        // The target ends our consultation leg itself when the Replaces takes effect; if not, we do.
+        setTimeout(() => {
+          if (consult.session.state === SessionState.Established) void consult.session.bye().catch(() => undefined);
+        }, REPLACED_LEG_GRACE_MS);
+      }
+    };
+    const timer = setTimeout(() => finish(false, 408), TRANSFER_TIMEOUT_MS);
+    entry.session
+      .refer(referTo, {
+        requestDelegate: { onReject: (response) => finish(false, response.message.statusCode) },
+        onNotify: (notification: Notification) => {
+          notification.accept().catch(() => undefined);
+          const code = Number(/^SIP\/2\.0 (\d{3})/m.exec(notification.request.body ?? '')?.[1] ?? 0);
+          if (code >= 200 && code < 300) finish(true);
+          else if (code >= 300) finish(false, code);
+        },
+      })
+      .catch(() => finish(false));
+  }
+
+  // ---- call quality -----------------------------------------------------------------------------
+
+  /** The media engine's figures of the last second become each call's live quality. */
+  stats(samples: MediaStatsSample[]): CommandResult {
+    for (const sample of samples) {
+      const entry = this.live.get(sample.callId);
+      if (!entry || entry.call.state !== 'active') continue;
+      entry.quality ??= new QualityMeter();
+      const quality = entry.quality.add(sample, { held: entry.call.hold.local || entry.call.hold.remote });
+      if (quality && JSON.stringify(quality) !== JSON.stringify(entry.call.quality))
+        this.update(sample.callId, (call) => void (call.quality = quality));
+    }
+    return { ok: true };
+  }
+
   // ---- bookkeeping ------------------------------------------------------------------------------
 
   private track(session: Session, direction: Call['direction'], remote: Call['remote']): LiveCall {
@@ -265,6 +466,8 @@ export class Phone {
         // sip.js moves to Terminated before it hands us the final response (onReject): let that
         // arrive first, so that a 486 reads "busy" and not "failed".
         setTimeout(() => {
+          // They ended it themselves once the transfer took: still a transfer.
+          if (entry.call.transfer?.state === 'transferring') entry.pendingEnd ??= { cause: 'transferred' };
           // Nobody told us why: after an answer, a BYE from them; before, they gave up.
           entry.pendingEnd ??= {
             cause: entry.call.answeredAt ? 'remote-hangup' : direction === 'in' ? 'missed' : 'failed',
@@ -282,7 +485,14 @@ export class Phone {
     entry.call.endedAt = this.now();
     entry.call.end = entry.pendingEnd ?? { cause: 'failed' };
     entry.call.hold = { local: false, remote: false };
+    clearTimeout(entry.autoAnswerTimer);
     this.lastEnded = entry.call;
+    // A consultation that ended before the transfer was completed: the customer is still on hold.
+    const customer = entry.call.consultFor ? this.live.get(entry.call.consultFor) : undefined;
+    if (customer?.call.transfer?.consultCallId === entry.call.id && customer.call.transfer.state === 'consulting') {
+      customer.call.transfer = { ...customer.call.transfer, state: 'failed', code: entry.call.end.code };
+    }
+    this.options.onEnded?.(structuredClone(entry.call));
     this.options.logger.info(
       { callId: entry.call.id, cause: entry.call.end.cause, code: entry.call.end.code },
       'call ended',

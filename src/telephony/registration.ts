@@ -1,5 +1,6 @@
 import {
   Registerer,
+  SIPExtension,
   RegistererState,
   UserAgent,
   type Invitation,
@@ -171,6 +172,8 @@ export class Registration {
       },
       // We own reconnection (with backoff and a fresh Registerer), not sip.js.
       reconnectionAttempts: 0,
+      // Attended transfers to us arrive as an INVITE with Replaces (RFC 3891).
+      sipExtensionReplaces: SIPExtension.Supported,
       delegate: {
         onDisconnect: (error) => {
           if (generation !== this.generation || !error) return;

@@ -74,6 +74,7 @@ describe('a host endpoint', () => {
     cleanup = tmp.cleanup;
     core = new Core({
       app: { name: 'Test', version: '0.0.0', host: 'web' },
+      dataDir: tmp.dir,
       settingsFiles: { user: path.join(tmp.dir, 'settings.json') },
       secrets: new MemorySecretStore(),
       logger: silentLogger(),
@@ -129,6 +130,7 @@ describe('a password that cannot be kept safely', () => {
     };
     const core = new Core({
       app: { name: 'Test', version: '0.0.0', host: 'electron' },
+      dataDir: tmp.dir,
       settingsFiles: { user: path.join(tmp.dir, 'settings.json') },
       secrets,
       logger: silentLogger(),

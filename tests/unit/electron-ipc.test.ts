@@ -76,6 +76,7 @@ describe('IpcHost (with a fake electron module, since Electron cannot run here)'
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'softphone-ipc-'));
     core = new Core({
       app: { name: 'Headset Softphone', version: '0.0.0', host: 'electron' },
+      dataDir: dir,
       settingsFiles: { user: path.join(dir, 'settings.json') },
       secrets: new MemorySecretStore(),
       logger: silentLogger(),
