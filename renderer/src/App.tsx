@@ -23,6 +23,17 @@ function ConnectionNotice() {
   );
 }
 
+function SoundNotice() {
+  const { t } = useTranslation();
+  const blocked = useSoftphone((s) => s.soundBlocked);
+  if (!blocked) return null;
+  return (
+    <div role="alert" className="notice notice--warning">
+      {t('sound.blocked')}
+    </div>
+  );
+}
+
 export function App() {
   const { t, i18n } = useTranslation();
   const settings = useSoftphone((s) => s.settings);
@@ -47,6 +58,7 @@ export function App() {
     <div className="app">
       <StatusBar settingsOpen={settingsOpen} onToggleSettings={() => setSettingsOpen(!settingsOpen)} />
       <ConnectionNotice />
+      <SoundNotice />
       <main className="main" aria-label={t('app.mainArea')}>
         {settingsOpen && settings ? <SettingsPanel view={settings} /> : <CallPanel />}
       </main>

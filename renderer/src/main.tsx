@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { initI18n } from './i18n/index.js';
 import { MediaEngine } from './media/engine.js';
+import { Tones } from './media/tones.js';
 import { connectStore, useSoftphone } from './state/store.js';
 import { createTransport } from './transport.js';
 import './styles.css';
@@ -11,11 +12,30 @@ initI18n(navigator.language.startsWith('it') ? 'it' : 'en');
 const transport = createTransport();
 if ('error' in transport) useSoftphone.setState({ connection: 'no-token' });
 else {
+  const devices = () => useSoftphone.getState().settings?.values.audio ?? { input: '', output: '', ringer: '' };
   // WebRTC is what makes this window able to carry calls' audio.
-  const media = typeof RTCPeerConnection === 'function' ? new MediaEngine() : undefined;
-  // Diagnostics (and end-to-end tests) read the audio counters from here.
-  (window as unknown as { softphoneMedia?: MediaEngine }).softphoneMedia = media;
+  const media = typeof RTCPeerConnection === 'function' ? new MediaEngine(devices) : undefined;
+  const tones = new Tones((soundBlocked) => useSoftphone.setState({ soundBlocked }));
+  // Diagnostics (and end-to-end tests) read the audio counters and the call sounds from here.
+  Object.assign(window, { softphoneMedia: media, softphoneTones: tones });
   connectStore(transport, media);
+
+  useSoftphone.subscribe((state, before) => {
+    if (state.calls !== before.calls || state.settings !== before.settings) tones.update(state.calls, devices());
+  });
+  const retrySounds = () => tones.update(useSoftphone.getState().calls, devices());
+  window.addEventListener('pointerdown', retrySounds);
+  window.addEventListener('keydown', retrySounds);
+
+  // Live call quality: the core turns these figures into the indicator, once a second.
+  if (media) {
+    setInterval(() => {
+      if (media.callIds().length === 0 || useSoftphone.getState().connection !== 'open') return;
+      void media.sample().then((samples) => {
+        if (samples.length > 0) void useSoftphone.getState().send({ type: 'media.stats', samples });
+      });
+    }, 1000);
+  }
 }
 
 createRoot(document.getElementById('root')!).render(

@@ -102,9 +102,16 @@ test('the agent cancels an outgoing call before it is answered; a customer who g
   await expect(agent.getByRole('region', { name: 'Incoming call' })).toBeVisible();
   await customer.hangup();
   await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('Missed');
+  // It stays in the recent calls, marked, until the agent has seen it.
+  const recent = agent.getByRole('region', { name: 'Recent calls' });
+  await expect(recent.getByRole('listitem').first()).toContainText('Missed');
+  await expect(recent.getByLabel('1 missed call not yet seen')).toBeVisible();
+  await recent.getByRole('button', { name: 'Mark missed calls as seen' }).click();
+  await expect(recent.getByLabel('1 missed call not yet seen')).toBeHidden();
+  await expect(recent.getByRole('listitem').first()).toContainText('Missed');
 
   // One press calls the customer back.
-  await agent.getByRole('button', { name: 'Call back' }).click();
+  await agent.getByRole('region', { name: 'Last call' }).getByRole('button', { name: 'Call back' }).click();
   await customer.waitForState((s) => s.session === 'ringing-in');
   await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('1002');
   await agent.getByRole('button', { name: 'Cancel call' }).click();

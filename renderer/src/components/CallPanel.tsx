@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
-import { Button, Input, Label, TextField } from 'react-aria-components';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Button, Input, Label, TextArea, TextField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useNow } from '../hooks/useNow.js';
-import type { Call } from '../../../src/contract/index.js';
+import { isMissedCall, type Call } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
 
 function duration(ms: number): string {
@@ -21,13 +21,14 @@ function Party({ call }: { call: Call }) {
   );
 }
 
-function IncomingCall({ call }: { call: Call }) {
+function IncomingCall({ call, waiting }: { call: Call; waiting: boolean }) {
   const { t } = useTranslation();
   const send = useSoftphone((s) => s.send);
   return (
     <section className="call call--ringing" aria-label={t('call.incoming')}>
-      <p className="call__status">{t('call.incoming')}</p>
+      <p className="call__status">{waiting ? t('call.waiting') : t('call.incoming')}</p>
       <Party call={call} />
+      {waiting && <p className="call__hint">{t('call.waitingHint')}</p>}
       <div className="call__actions">
         <Button
           autoFocus
@@ -47,6 +48,7 @@ function IncomingCall({ call }: { call: Call }) {
 function statusOf(call: Call): string {
   if (call.state === 'dialling') return 'call.status.dialling';
   if (call.state === 'ringing-out') return 'call.status.ringingOut';
+  if (call.state === 'early-media') return 'call.status.earlyMedia';
   if (call.hold.local && call.hold.remote) return 'call.status.bothHold';
   if (call.hold.local) return 'call.status.onHold';
   if (call.hold.remote) return 'call.status.heldByRemote';
@@ -91,26 +93,158 @@ function Keypad({ call }: { call: Call }) {
   );
 }
 
-function CurrentCall({ call }: { call: Call }) {
+function Quality({ call }: { call: Call }) {
+  const { t } = useTranslation();
+  const quality = call.quality;
+  if (!quality || call.state !== 'active') return null;
+  return (
+    <div className="quality">
+      <span
+        className={`quality__meter quality__meter--${quality.level}`}
+        role="meter"
+        aria-label={t('call.quality.label')}
+        aria-valuemin={1}
+        aria-valuemax={4.5}
+        aria-valuenow={quality.mos}
+        aria-valuetext={t(`call.quality.${quality.level}`)}
+      >
+        {t(`call.quality.${quality.level}`)} · MOS {quality.mos.toFixed(1)}
+      </span>
+      {quality.warning && (
+        <p role="alert" className="quality__warning">
+          {t(`call.quality.warning.${quality.warning}`)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function TransferForm({ call, onClose }: { call: Call; onClose: () => void }) {
+  const { t } = useTranslation();
+  const send = useSoftphone((s) => s.send);
+  const [target, setTarget] = useState('');
+  const [error, setError] = useState<string>();
+  const run = async (type: 'call.transfer' | 'call.consult') => {
+    if (!target.trim()) return setError(t('call.error.invalid-number'));
+    const result = await send({ type, callId: call.id, target });
+    if (result.ok) onClose();
+    else setError(t(`call.error.${result.error.message}`, { defaultValue: t('call.error.failed') }));
+  };
+  return (
+    <form
+      className="transfer"
+      aria-label={t('call.transfer.title')}
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        void run('call.consult');
+      }}
+    >
+      <TextField className="field" value={target} onChange={setTarget} isInvalid={Boolean(error)} autoFocus>
+        <Label>{t('call.transfer.target')}</Label>
+        <Input inputMode="tel" autoComplete="off" spellCheck={false} />
+      </TextField>
+      <div className="call__actions">
+        <Button type="submit" className="button button--primary">
+          {t('call.transfer.consult')}
+        </Button>
+        <Button className="button" onPress={() => void run('call.transfer')}>
+          {t('call.transfer.blind')}
+        </Button>
+        <Button className="button" onPress={onClose}>
+          {t('call.transfer.close')}
+        </Button>
+      </div>
+      {error && (
+        <p role="alert" className="field__error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
+/** The note for whoever takes the call over; saved to the core as it is typed. */
+function HandoverNote({ call, customer }: { call: Call; customer?: Call }) {
+  const { t } = useTranslation();
+  const send = useSoftphone((s) => s.send);
+  const [note, setNote] = useState((customer ?? call).handoverNote ?? '');
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return (
+    <TextField
+      className="field handover"
+      value={note}
+      onChange={(value) => {
+        setNote(value);
+        clearTimeout(timer.current);
+        timer.current = setTimeout(() => void send({ type: 'call.note', callId: call.id, note: value }), 300);
+      }}
+      onBlur={() => void send({ type: 'call.note', callId: call.id, note })}
+    >
+      <Label>{t('call.transfer.note')}</Label>
+      <TextArea rows={3} maxLength={2000} />
+    </TextField>
+  );
+}
+
+function TransferStatus({ call }: { call: Call }) {
+  const { t } = useTranslation();
+  const transfer = call.transfer;
+  if (!transfer) return null;
+  const values = { target: transfer.target, code: transfer.code ?? '' };
+  if (transfer.state === 'failed')
+    return (
+      <p role="alert" className="call__transfer call__transfer--failed">
+        {t(transfer.code ? 'call.transfer.failedCode' : 'call.transfer.failed', values)}
+      </p>
+    );
+  return (
+    <p className="call__transfer">
+      {t(transfer.state === 'consulting' ? 'call.transfer.consulting' : 'call.transfer.transferring', values)}
+    </p>
+  );
+}
+
+function CurrentCall({ call, customer }: { call: Call; customer?: Call }) {
   const { t } = useTranslation();
   const send = useSoftphone((s) => s.send);
   const now = useNow(call.state === 'active');
   const active = call.state === 'active';
   const [keypadOpen, setKeypadOpen] = useState(false);
+  const [transferOpen, setTransferOpen] = useState(false);
+  const busyTransferring = call.transfer?.state === 'transferring' || call.transfer?.state === 'consulting';
+  // A consultation call: the agent talks to the transfer target while the customer waits.
+  const consultation = Boolean(customer);
   return (
     <section
       className={`call call--${call.hold.local || call.hold.remote ? 'hold' : call.state}`}
-      aria-label={t('call.current')}
+      aria-label={consultation ? t('call.consultation') : t('call.current')}
     >
       <p className="call__status" role="status">
         {t(statusOf(call))}
         {active && call.answeredAt !== undefined && (
           <span className="call__timer"> · {duration(now - call.answeredAt)}</span>
         )}
+        {call.autoAnswered && <span className="call__detail"> · {t('call.autoAnswered')}</span>}
       </p>
       <Party call={call} />
+      <TransferStatus call={call} />
+      <Quality call={call} />
       <div className="call__actions">
-        {active && (
+        {consultation && active && (
+          <Button
+            className="button button--primary"
+            onPress={() => void send({ type: 'call.completeTransfer', callId: customer!.id })}
+          >
+            {t('call.transfer.complete')}
+          </Button>
+        )}
+        {consultation && (
+          <Button className="button" onPress={() => void send({ type: 'call.abandonTransfer', callId: customer!.id })}>
+            {t('call.transfer.back')}
+          </Button>
+        )}
+        {active && !busyTransferring && (
           <Button
             className="button"
             onPress={() => void send({ type: 'call.hold', callId: call.id, hold: !call.hold.local })}
@@ -132,11 +266,25 @@ function CurrentCall({ call }: { call: Call }) {
             {t('call.keypad')}
           </Button>
         )}
+        {active && !consultation && !busyTransferring && (
+          <Button className="button" aria-expanded={transferOpen} onPress={() => setTransferOpen(!transferOpen)}>
+            {t('call.transfer.open')}
+          </Button>
+        )}
         <Button className="button button--danger" onPress={() => void send({ type: 'call.hangup', callId: call.id })}>
-          {active ? t('call.hangup') : t('call.cancel')}
+          {active || call.state === 'early-media' ? t('call.hangup') : t('call.cancel')}
         </Button>
       </div>
       {active && keypadOpen && <Keypad call={call} />}
+      {active && transferOpen && !busyTransferring && (
+        <TransferForm call={call} onClose={() => setTransferOpen(false)} />
+      )}
+      {consultation && <HandoverNote call={call} customer={customer} />}
+      {!consultation && call.transfer?.state === 'consulting' && call.handoverNote && (
+        <p className="call__detail">
+          {t('call.transfer.note')}: {call.handoverNote}
+        </p>
+      )}
     </section>
   );
 }
@@ -157,6 +305,11 @@ function EndedCall({ call }: { call: Call }) {
         )}
       </p>
       <Party call={call} />
+      {call.handoverNote && (
+        <p className="call__detail">
+          {t('call.transfer.note')}: {call.handoverNote}
+        </p>
+      )}
       <div className="call__actions">
         <Button className="button" onPress={() => void send({ type: 'call.dial', target: call.remote.uri })}>
           {call.direction === 'out' ? t('call.redial') : t('call.callBack')}
@@ -197,7 +350,66 @@ function Dialer() {
   );
 }
 
-/** The call zone: the ringing call first, then the call in progress, the last ended one, and the dialer. */
+function time(epoch: number, language: string): string {
+  return new Date(epoch).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The recent calls, missed ones marked, each one a press away from calling back. */
+function RecentCalls() {
+  const { t, i18n } = useTranslation();
+  const history = useSoftphone((s) => s.history);
+  const send = useSoftphone((s) => s.send);
+  if (history.calls.length === 0) return null;
+  return (
+    <section className="recent" aria-labelledby="recent-title">
+      <h3 id="recent-title">
+        {t('recent.title')}
+        {history.unseenMissed > 0 && (
+          <span className="badge" aria-label={t('recent.unseen', { count: history.unseenMissed })}>
+            {' '}
+            {history.unseenMissed}
+          </span>
+        )}
+      </h3>
+      {history.unseenMissed > 0 && (
+        <Button className="button button--small" onPress={() => void send({ type: 'history.seen' })}>
+          {t('recent.markSeen')}
+        </Button>
+      )}
+      <ul className="recent__list">
+        {history.calls.slice(0, 10).map((call) => {
+          const missed = isMissedCall(call);
+          const who = call.remote.displayName ?? call.remote.number;
+          return (
+            <li key={call.id} className={missed ? 'recent__item recent__item--missed' : 'recent__item'}>
+              <span className="recent__when">{time(call.startedAt, i18n.language)}</span>
+              <span className="recent__who">
+                {call.direction === 'in' ? '↙' : '↗'} {who}
+                {call.remote.displayName && <span className="call__number"> {call.remote.number}</span>}
+              </span>
+              <span className="recent__what">
+                {missed
+                  ? t('recent.missed')
+                  : call.answeredAt && call.endedAt
+                    ? duration(call.endedAt - call.answeredAt)
+                    : t(`recent.cause.${call.end?.cause ?? 'failed'}`)}
+              </span>
+              <Button
+                className="button button--small"
+                aria-label={t('recent.callBack', { who })}
+                onPress={() => void send({ type: 'call.dial', target: call.remote.uri })}
+              >
+                {t('call.callBack')}
+              </Button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** The call zone: ringing calls first, then the calls in progress, the last ended one, the dialer and the recent calls. */
 export function CallPanel() {
   const { t } = useTranslation();
   const calls = useSoftphone((s) => s.calls);
@@ -208,13 +420,18 @@ export function CallPanel() {
     <div className="calls">
       <h2 className="visually-hidden">{t('call.title')}</h2>
       {ringing.map((call) => (
-        <IncomingCall key={call.id} call={call} />
+        <IncomingCall key={call.id} call={call} waiting={current.length > 0} />
       ))}
       {current.map((call) => (
-        <CurrentCall key={call.id} call={call} />
+        <CurrentCall
+          key={call.id}
+          call={call}
+          customer={call.consultFor ? calls.find((other) => other.id === call.consultFor) : undefined}
+        />
       ))}
       {current.length === 0 && ringing.length === 0 && ended && <EndedCall call={ended} />}
       <Dialer />
+      <RecentCalls />
     </div>
   );
 }

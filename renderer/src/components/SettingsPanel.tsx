@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { getCountries } from 'libphonenumber-js';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Button,
   FieldError,
@@ -90,7 +90,8 @@ function ChoiceSetting({
   name: FieldPath<FormValues>;
   control: Control<FormValues>;
   locked: boolean;
-  options: Array<{ id: string; label: string }>;
+  /** `value` when the setting is not a string (a number, a yes/no); `id` otherwise. */
+  options: Array<{ id: string; label: string; value?: unknown }>;
 }) {
   const { t } = useTranslation();
   return (
@@ -100,8 +101,11 @@ function ChoiceSetting({
       render={({ field }) => (
         <Select
           className="field"
-          selectedKey={String(field.value)}
-          onSelectionChange={(key) => field.onChange(String(key))}
+          selectedKey={options.find((option) => (option.value ?? option.id) === field.value)?.id ?? String(field.value)}
+          onSelectionChange={(key) => {
+            const option = options.find((candidate) => candidate.id === key);
+            field.onChange(option?.value ?? String(key));
+          }}
           isDisabled={locked}
         >
           <Label>{t(`settings.field.${name}`)}</Label>
@@ -156,7 +160,7 @@ function Problems({ view }: { view: SettingsView }) {
 /** Builds the change to send: only what differs, never a locked key. */
 function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
   const patch: Record<string, Record<string, unknown>> = {};
-  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls'] as const) {
+  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio'] as const) {
     for (const [field, value] of Object.entries(values[section])) {
       const key = `${section}.${field}`;
       const before = (view.values[section] as Record<string, unknown>)[field];
@@ -166,8 +170,32 @@ function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
   return patch as SettingsPatch;
 }
 
+/** The devices to choose from; "default" stands for the system's own choice (an empty setting). */
+function deviceOptions(devices: MediaDeviceInfo[], kind: MediaDeviceKind, defaultLabel: string) {
+  return [
+    { id: 'default', value: '', label: defaultLabel },
+    ...devices
+      .filter((device) => device.kind === kind && device.deviceId && device.deviceId !== 'default')
+      .map((device, index) => ({ id: device.deviceId, label: device.label || `${kind} ${index + 1}` })),
+  ];
+}
+
+function useAudioDevices(): MediaDeviceInfo[] {
+  const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
+  useEffect(() => {
+    const media = navigator.mediaDevices;
+    if (!media?.enumerateDevices) return;
+    const load = () => void media.enumerateDevices().then(setDevices, () => setDevices([]));
+    load();
+    media.addEventListener('devicechange', load);
+    return () => media.removeEventListener('devicechange', load);
+  }, []);
+  return devices;
+}
+
 export function SettingsPanel({ view }: { view: SettingsView }) {
   const { t, i18n } = useTranslation();
+  const devices = useAudioDevices();
   const send = useSoftphone((s) => s.send);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const { control, handleSubmit, reset, setError, formState } = useForm<FormValues>({
@@ -251,6 +279,57 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
               { id: 'info', label: t('settings.dtmf.info') },
             ]}
           />
+          <ChoiceSetting
+            name="calls.declineCode"
+            control={control}
+            locked={locked('calls.declineCode')}
+            options={[
+              { id: '486', value: 486, label: t('settings.decline.486') },
+              { id: '603', value: 603, label: t('settings.decline.603') },
+            ]}
+          />
+          <ChoiceSetting
+            name="calls.callWaiting"
+            control={control}
+            locked={locked('calls.callWaiting')}
+            options={[
+              { id: 'ring', label: t('settings.waiting.ring') },
+              { id: 'decline', label: t('settings.waiting.decline') },
+            ]}
+          />
+          <ChoiceSetting
+            name="calls.autoAnswer"
+            control={control}
+            locked={locked('calls.autoAnswer')}
+            options={[
+              { id: 'no', value: false, label: t('settings.autoAnswer.no') },
+              { id: 'yes', value: true, label: t('settings.autoAnswer.yes') },
+            ]}
+          />
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.audio')}</legend>
+          <ChoiceSetting
+            name="audio.input"
+            control={control}
+            locked={locked('audio.input')}
+            options={deviceOptions(devices, 'audioinput', t('settings.device.default'))}
+          />
+          <ChoiceSetting
+            name="audio.output"
+            control={control}
+            locked={locked('audio.output')}
+            options={deviceOptions(devices, 'audiooutput', t('settings.device.default'))}
+          />
+          <ChoiceSetting
+            name="audio.ringer"
+            control={control}
+            locked={locked('audio.ringer')}
+            options={deviceOptions(devices, 'audiooutput', t('settings.device.default'))}
+          />
+          {!devices.some((device) => device.kind === 'audiooutput') && (
+            <p className="field__help">{t('settings.device.noOutputChoice')}</p>
+          )}
         </fieldset>
         <div className="settings__actions">
           <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>

@@ -1,4 +1,4 @@
-import type { MediaRequest, MediaResult } from '../../../src/contract/index.js';
+import type { MediaRequest, MediaResult, MediaStatsSample } from '../../../src/contract/index.js';
 
 /** SIP has no trickle ICE: the SDP goes out once gathering is done, or after this long at most. */
 const ICE_GATHERING_CAP_MS = 2_000;
@@ -166,6 +166,38 @@ export class MediaEngine {
     });
     result.direction = call.pc.getTransceivers()[0]?.currentDirection ?? undefined;
     return result;
+  }
+
+  /** Receive-side counters of every call, for the live quality indicator (sent to the core each second). */
+  async sample(): Promise<MediaStatsSample[]> {
+    const samples: MediaStatsSample[] = [];
+    for (const [callId, call] of this.calls) {
+      const report = await call.pc.getStats();
+      const sample: MediaStatsSample = {
+        callId,
+        at: Date.now(),
+        packetsReceived: 0,
+        packetsLost: 0,
+        bytesReceived: 0,
+        jitterMs: 0,
+      };
+      report.forEach((entry: RTCStats & Record<string, unknown>) => {
+        if (entry.type === 'inbound-rtp' && entry.kind === 'audio') {
+          sample.packetsReceived += Number(entry.packetsReceived ?? 0);
+          sample.packetsLost += Number(entry.packetsLost ?? 0);
+          sample.bytesReceived += Number(entry.bytesReceived ?? 0);
+          sample.jitterMs = Math.max(sample.jitterMs, Number(entry.jitter ?? 0) * 1000);
+          const codec = report.get(String(entry.codecId)) as { mimeType?: string } | undefined;
+          if (codec?.mimeType) sample.codec = codec.mimeType.replace(/^audio\//i, '');
+        }
+        if (entry.type === 'remote-inbound-rtp' && entry.kind === 'audio' && entry.roundTripTime !== undefined)
+          sample.rttMs = Number(entry.roundTripTime) * 1000;
+        if (entry.type === 'candidate-pair' && entry.nominated && entry.currentRoundTripTime !== undefined)
+          sample.rttMs ??= Number(entry.currentRoundTripTime) * 1000;
+      });
+      samples.push(sample);
+    }
+    return samples;
   }
 
   callIds(): string[] {

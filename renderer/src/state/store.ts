@@ -4,6 +4,7 @@ import {
   type AppInfo,
   type Call,
   type Command,
+  type CallHistory,
   type CommandResult,
   type CoreEvent,
   type LineState,
@@ -30,12 +31,26 @@ interface CallsSlice {
   /** Calls in progress, then the last one that ended. */
   calls: Call[];
 }
+interface HistorySlice {
+  history: CallHistory;
+}
+interface SoundSlice {
+  /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
+  soundBlocked: boolean;
+}
 interface Actions {
   applyEvent(event: CoreEvent): void;
   send(command: Command): Promise<CommandResult>;
 }
 
-export type SoftphoneState = ConnectionSlice & AppSlice & LineSlice & SettingsSlice & CallsSlice & Actions;
+export type SoftphoneState = ConnectionSlice &
+  AppSlice &
+  LineSlice &
+  SettingsSlice &
+  CallsSlice &
+  HistorySlice &
+  SoundSlice &
+  Actions;
 
 const pending = new Map<string, (result: CommandResult) => void>();
 let transport: Transport | undefined;
@@ -46,10 +61,21 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   connection: 'connecting',
   line: { status: 'unregistered' },
   calls: [],
+  history: { calls: [], unseenMissed: 0 },
+  soundBlocked: false,
   applyEvent(event) {
     switch (event.type) {
       case 'state':
-        set({ app: event.state.app, line: event.state.line, settings: event.state.settings, calls: event.state.calls });
+        set({
+          app: event.state.app,
+          line: event.state.line,
+          settings: event.state.settings,
+          calls: event.state.calls,
+          history: event.state.history,
+        });
+        break;
+      case 'history':
+        set({ history: event.history });
         break;
       case 'calls':
         set({ calls: event.calls });
