@@ -59,6 +59,20 @@ test('a customer calls, the agent answers, talks, holds, sends keypad tones, and
   await customer.waitForState((s) => !s.heldByRemote);
   await customer.waitForAudioFlowing({ direction: 'both' });
 
+  // Mute: the call stays up, but the customer hears silence (the audio energy they receive stops growing).
+  const heardOverASecond = async () => {
+    const before = (await customer.audioStats()).inbound?.totalAudioEnergy ?? 0;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return ((await customer.audioStats()).inbound?.totalAudioEnergy ?? 0) - before;
+  };
+  await expect.poll(heardOverASecond).toBeGreaterThan(0);
+  await agent.getByRole('button', { name: 'Mute' }).click();
+  await expect(agent.getByRole('button', { name: 'Unmute' })).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(heardOverASecond).toBeLessThan(1e-6);
+  await customer.waitForAudioFlowing({ direction: 'in' });
+  await agent.getByRole('button', { name: 'Unmute' }).click();
+  await expect.poll(heardOverASecond).toBeGreaterThan(0);
+
   // Keypad tones by SIP INFO, as this desk's setting says: the customer's side receives them.
   await agent.getByRole('button', { name: 'Keypad' }).click();
   for (const key of ['4', '2']) await agent.getByRole('button', { name: `Key ${key}` }).click();
