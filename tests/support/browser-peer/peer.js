@@ -11,7 +11,7 @@
  * WebRTC API), so `sendDtmf(..., { method: 'rfc4733' })` can be checked on the sending side only
  * (`state().dtmfSent`, from RTCDTMFSender's tonechange events).
  */
-import { Inviter, Registerer, RegistererState, SessionState, UserAgent, Web } from '/sipjs/index.js';
+import { Core, Inviter, Registerer, RegistererState, SessionState, UserAgent, Web } from '/sipjs/index.js';
 
 const MEDIA_OPTIONS = Object.freeze({ constraints: { audio: true, video: false } });
 const MAX_EVENTS = 300;
@@ -379,8 +379,19 @@ async function hangup() {
   return state();
 }
 
+/**
+ * Waits (up to 5 s) until an answered incoming call has its ACK: RFC 3261 14.1 allows no new
+ * INVITE while the initial one is in progress, and sip.js drops the call when we send one.
+ */
+async function ackReceived(s) {
+  for (let waited = 0; s.dialog?.sessionState === Core.SessionState.AckWait && waited < 5000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function reinvite(hold) {
   const s = requireEstablished(hold ? 'hold' : 'unhold');
+  await ackReceived(s);
   s.sessionDescriptionHandlerOptionsReInvite = { ...MEDIA_OPTIONS, hold };
   const result = await new Promise((resolve, reject) => {
     s.invite({
