@@ -126,3 +126,42 @@ test('a caller who gives up while it rings: the customer sees the call canceled'
   const ended = await callee.waitForState((s) => s.session === 'terminated');
   expect(ended.lastEnd).toEqual({ cause: 'canceled', by: 'remote' });
 });
+
+/** Audio flows both ways between a and b over one candidate pair: each one's local end is the other's remote. */
+async function expectTalking(a: BrowserPeer, b: BrowserPeer): Promise<void> {
+  const [atA, atB] = await Promise.all([
+    a.waitForAudioFlowing({ direction: 'both' }),
+    b.waitForAudioFlowing({ direction: 'both' }),
+  ]);
+  expect(atA.after.selectedPair).not.toBeNull();
+  expect(atA.after.selectedPair?.local).toBe(atB.after.selectedPair?.remote);
+  expect(atA.after.selectedPair?.remote).toBe(atB.after.selectedPair?.local);
+}
+
+test('auto-answer headers reach the callee; a second call while busy gets 486 and is recorded', async ({ browser }) => {
+  const [caller, callee, third] = await Promise.all([
+    peer(browser, '1003'),
+    peer(browser, '1004', { incoming: { mode: 'answer' } }),
+    peer(browser, '1005'),
+  ]);
+
+  await caller.call('1004', {
+    extraHeaders: ['Call-Info: <sip:pbx.test>;answer-after=0', 'Alert-Info: <http://x>;info=alert-autoanswer'],
+  });
+  const answered = await callee.waitForState((s) => s.session === 'established');
+  expect(answered.lastIncoming).toMatchObject({
+    user: '1003',
+    callInfo: '<sip:pbx.test>;answer-after=0',
+    alertInfo: '<http://x>;info=alert-autoanswer',
+  });
+  expect(answered.lastBusyIncoming).toBeNull();
+
+  await third.call('1004');
+  const rejected = await third.waitForState((s) => s.session === 'terminated');
+  expect(rejected.lastEnd).toMatchObject({ cause: 'rejected', by: 'remote', statusCode: 486 });
+  const busy = await callee.state();
+  expect(busy).toMatchObject({ session: 'established', incomingCount: 2, callId: answered.callId });
+  expect(busy.lastBusyIncoming).toMatchObject({ caller: { user: '1005' }, statusCode: 486 });
+  expect(busy.lastIncoming?.user).toBe('1003');
+  await expectTalking(caller, callee);
+});

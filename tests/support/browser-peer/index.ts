@@ -21,7 +21,7 @@ export type PeerSessionState = 'idle' | 'ringing-in' | 'calling' | 'early' | 'es
 export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 export type AudioDirection = 'both' | 'in' | 'out';
 
-/** What the peer does with an incoming call (a second call while one is in progress always gets 486). */
+/** What the peer does with an incoming call (a second call while one is in progress gets `busyStatusCode`). */
 export type IncomingPolicy =
   { mode: 'ring' } | { mode: 'answer'; afterMs?: number } | { mode: 'reject'; statusCode?: number; afterMs?: number };
 
@@ -41,6 +41,9 @@ export interface IncomingCaller {
   /** Raw From header. */
   from: string | null;
   pAssertedIdentity: string | null;
+  /** Raw Call-Info and Alert-Info headers (auto-answer hints such as `answer-after=0`). */
+  callInfo: string | null;
+  alertInfo: string | null;
 }
 
 export interface PeerState {
@@ -56,8 +59,10 @@ export interface PeerState {
   lastEnd: CallEnd | null;
   /** Caller of the last incoming call this peer handled. */
   lastIncoming: IncomingCaller | null;
-  /** Every INVITE received, including ones auto-rejected with 486 while busy. */
+  /** Every INVITE received, including ones auto-rejected while busy. */
   incomingCount: number;
+  /** The last INVITE rejected because a call was in progress, and the status this peer sent. */
+  lastBusyIncoming: { caller: IncomingCaller; statusCode: number } | null;
   /** This peer put the call on hold (its re-INVITE was accepted). */
   localHold: boolean;
   /** Direction in the remote party's current SDP for audio (null without a call). */
@@ -121,6 +126,8 @@ export interface BrowserPeerOptions {
   displayName?: string;
   /** Default { mode: 'ring' }: the test answers or rejects. */
   incoming?: IncomingPolicy;
+  /** Final status for an INVITE while a call is in progress. Default 486. */
+  busyStatusCode?: number;
   /** Register on start and fail unless the registrar answers 200. Default true. */
   register?: boolean;
   /** Cap on ICE gathering before the SDP is sent. Default 2000 ms (loopback host candidates take ~ms). */
@@ -158,7 +165,10 @@ export interface BrowserPeer {
   readonly context: BrowserContext;
   register(): Promise<SipStatus>;
   unregister(): Promise<void>;
-  /** Sends the INVITE (a bare user becomes sip:<user>@<domain>) and resolves once it is sent; see waitForState. */
+  /**
+   * Sends the INVITE (a bare user becomes sip:<user>@<domain>) and resolves once it is sent; see
+   * waitForState. extraHeaders are full header lines, e.g. 'Call-Info: <sip:pbx.test>;answer-after=0'.
+   */
   call(target: string, options?: { extraHeaders?: string[] }): Promise<PeerState>;
   /** Answers the ringing incoming call (200 OK with SDP). */
   answer(): Promise<PeerState>;
@@ -208,6 +218,7 @@ interface PeerInitOptions {
   password: string;
   displayName?: string;
   incoming: IncomingPolicy;
+  busyStatusCode: number;
   iceGatheringTimeoutMs?: number;
 }
 
@@ -422,6 +433,7 @@ export async function startBrowserPeer(browser: Browser, opts: BrowserPeerOption
       password,
       displayName: opts.displayName ?? account?.displayName,
       incoming: opts.incoming ?? { mode: 'ring' },
+      busyStatusCode: opts.busyStatusCode ?? 486,
       iceGatheringTimeoutMs: opts.iceGatheringTimeoutMs,
     });
     if (opts.register !== false) {

@@ -42,6 +42,9 @@ let sessionState = 'idle';
 let lastEnd = null;
 let lastIncoming = null;
 let incomingCount = 0;
+/** Final status this peer sends to an INVITE while a call is in progress, and the last such INVITE. */
+let busyStatusCode = 486;
+let lastBusyIncoming = null;
 let localHold = false;
 let incomingTimer;
 /** @type {{ mode: 'ring' } | { mode: 'answer', afterMs?: number } | { mode: 'reject', statusCode?: number, afterMs?: number }} */
@@ -200,11 +203,14 @@ function onInvite(invitation) {
     uri: identity.uri.toString(),
     from: invitation.request.getHeader('From') ?? null,
     pAssertedIdentity: invitation.request.getHeader('P-Asserted-Identity') ?? null,
+    callInfo: invitation.request.getHeader('Call-Info') ?? null,
+    alertInfo: invitation.request.getHeader('Alert-Info') ?? null,
   };
   log('incoming', caller.from);
   if (busy()) {
-    log('incoming-busy', 'another call is in progress: 486');
-    invitation.reject({ statusCode: 486 }).catch((err) => log('error', err));
+    log('incoming-busy', `another call is in progress: ${busyStatusCode}`);
+    lastBusyIncoming = { caller, statusCode: busyStatusCode };
+    invitation.reject({ statusCode: busyStatusCode }).catch((err) => log('error', err));
     return;
   }
   lastIncoming = caller;
@@ -243,6 +249,7 @@ async function init(options) {
   if (ua) throw new Error('init: already initialised');
   config = { ...options };
   incomingPolicy = options.incoming ?? { mode: 'ring' };
+  busyStatusCode = options.busyStatusCode ?? 486;
   ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${options.user}@${options.domain}`),
     displayName: options.displayName,
@@ -471,6 +478,7 @@ function state() {
     lastEnd,
     lastIncoming,
     incomingCount,
+    lastBusyIncoming,
     localHold,
     remoteDirection,
     heldByRemote: remoteDirection === 'sendonly' || remoteDirection === 'inactive',
