@@ -126,3 +126,184 @@ test('a caller who gives up while it rings: the customer sees the call canceled'
   const ended = await callee.waitForState((s) => s.session === 'terminated');
   expect(ended.lastEnd).toEqual({ cause: 'canceled', by: 'remote' });
 });
+
+/** Audio flows both ways between a and b over one candidate pair: each one's local end is the other's remote. */
+async function expectTalking(a: BrowserPeer, b: BrowserPeer): Promise<void> {
+  const [atA, atB] = await Promise.all([
+    a.waitForAudioFlowing({ direction: 'both' }),
+    b.waitForAudioFlowing({ direction: 'both' }),
+  ]);
+  expect(atA.after.selectedPair).not.toBeNull();
+  expect(atA.after.selectedPair?.local).toBe(atB.after.selectedPair?.remote);
+  expect(atA.after.selectedPair?.remote).toBe(atB.after.selectedPair?.local);
+}
+
+test('auto-answer headers reach the callee; a second call while busy gets 486 and is recorded', async ({ browser }) => {
+  const [caller, callee, third] = await Promise.all([
+    peer(browser, '1003'),
+    peer(browser, '1004', { incoming: { mode: 'answer' } }),
+    peer(browser, '1005'),
+  ]);
+
+  await caller.call('1004', {
+    extraHeaders: ['Call-Info: <sip:pbx.test>;answer-after=0', 'Alert-Info: <http://x>;info=alert-autoanswer'],
+  });
+  const answered = await callee.waitForState((s) => s.session === 'established');
+  expect(answered.lastIncoming).toMatchObject({
+    user: '1003',
+    callInfo: '<sip:pbx.test>;answer-after=0',
+    alertInfo: '<http://x>;info=alert-autoanswer',
+  });
+  expect(answered.lastBusyIncoming).toBeNull();
+
+  await third.call('1004');
+  const rejected = await third.waitForState((s) => s.session === 'terminated');
+  expect(rejected.lastEnd).toMatchObject({ cause: 'rejected', by: 'remote', statusCode: 486 });
+  const busy = await callee.state();
+  expect(busy).toMatchObject({ session: 'established', incomingCount: 2, callId: answered.callId });
+  expect(busy.lastBusyIncoming).toMatchObject({ caller: { user: '1005' }, statusCode: 486 });
+  expect(busy.lastIncoming?.user).toBe('1003');
+  await expectTalking(caller, callee);
+});
+
+test('blind transfer: the customer follows the REFER to the target and the transferor is out', async ({ browser }) => {
+  const [agent, customer, target] = await Promise.all([
+    peer(browser, '1003', { incoming: { mode: 'answer' } }),
+    peer(browser, '1004'),
+    peer(browser, '1005', { incoming: { mode: 'answer', afterMs: 300 } }),
+  ]);
+  await customer.call('1003');
+  const first = await customer.waitForState((s) => s.session === 'established');
+  await expectTalking(agent, customer);
+
+  const referred = await agent.transfer('1005');
+  expect(referred.transfer).toMatchObject({ kind: 'blind', referStatusCode: 202 });
+  expect(referred.transfer?.referTo).toMatch(/^<?sip:1005@pbx\.test>?$/);
+  const done = await agent.waitForTransfer();
+  expect(done.outcome).toBe('succeeded');
+  expect(done.progress.at(-1)).toBe(200);
+
+  // The transferor hung up on the customer once the NOTIFY said 200: it has no call left.
+  const agentAfter = await agent.waitForState((s) => s.session === 'terminated');
+  expect(agentAfter.lastEnd).toEqual({ cause: 'bye', by: 'local' });
+  expect(agentAfter.transfer?.callEnd).toEqual({ cause: 'bye', by: 'local' });
+  expect((await agent.audioStats()).connectionState).toBeNull();
+
+  // The customer placed a new call (no Replaces) and the transferor ended the old one.
+  const customerAfter = await customer.waitForState((s) => s.referredCall?.referrerEnd != null);
+  expect(customerAfter).toMatchObject({ session: 'established', direction: 'out', refersReceived: 1 });
+  expect(customerAfter.lastReferTo).toMatch(/sip:1005@pbx\.test/);
+  expect(customerAfter.callId).not.toBe(first.callId);
+  expect(customerAfter.previousCallId).toBeNull();
+  expect(customerAfter.referredCall).toEqual({
+    callId: customerAfter.callId,
+    replaces: null,
+    statusCode: 200,
+    established: true,
+    referrerEnd: { cause: 'bye', by: 'remote' },
+  });
+
+  const targetAfter = await target.waitForState((s) => s.session === 'established');
+  expect(targetAfter.lastIncoming?.user).toBe('1004');
+  expect(targetAfter.callId).toBe(customerAfter.callId);
+  await expectTalking(customer, target);
+});
+
+test('attended transfer: consultation, REFER with Replaces, the target swaps the consultation for the customer', async ({
+  browser,
+}) => {
+  const [agent, customer, target] = await Promise.all([
+    peer(browser, '1003', { incoming: { mode: 'answer' } }),
+    peer(browser, '1004'),
+    peer(browser, '1005', { incoming: { mode: 'answer', afterMs: 300 } }),
+  ]);
+  await customer.call('1003');
+  const original = await agent.waitForState((s) => s.session === 'established');
+
+  // Consultation: the customer waits on hold while the agent talks to the target.
+  await agent.consult('1005');
+  await customer.waitForState((s) => s.heldByRemote);
+  const consulting = await agent.waitForState((s) => s.session === 'established');
+  expect(consulting.previousCallId).toBe(original.callId);
+  expect(consulting.callId).not.toBe(original.callId);
+  expect((await target.state()).callId).toBe(consulting.callId);
+  await expectTalking(agent, target);
+
+  const referred = await agent.completeTransfer();
+  expect(referred.transfer).toMatchObject({ kind: 'attended', referStatusCode: 202 });
+  expect(referred.transfer?.referTo).toContain('?Replaces=');
+  expect((await agent.waitForTransfer()).outcome).toBe('succeeded');
+
+  // The target answered the customer's INVITE at once and ended the consultation it replaced.
+  const targetAfter = await target.waitForState((s) => s.replacedCount === 1 && s.session === 'established');
+  expect(targetAfter).toMatchObject({ lastReplacedCallId: consulting.callId, incomingCount: 2 });
+  expect(targetAfter.lastIncoming?.user).toBe('1004');
+  expect(targetAfter.callId).not.toBe(consulting.callId);
+
+  const customerAfter = await customer.waitForState((s) => s.referredCall?.referrerEnd != null);
+  expect(customerAfter).toMatchObject({ session: 'established', refersReceived: 1, heldByRemote: false });
+  expect(customerAfter.callId).toBe(targetAfter.callId);
+  expect(customerAfter.referredCall).toMatchObject({
+    established: true,
+    referrerEnd: { cause: 'bye', by: 'remote' },
+  });
+  expect(customerAfter.referredCall?.replaces).toMatch(
+    new RegExp(`^${consulting.callId!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')};to-tag=[^;]+;from-tag=[^;]+$`),
+  );
+
+  // The agent: the held call ended by its BYE, the consultation by the target's.
+  const agentAfter = await agent.waitForState((s) => s.session === 'terminated' && s.transfer?.callEnd != null);
+  expect(agentAfter.callId).toBe(consulting.callId);
+  expect(agentAfter.lastEnd).toEqual({ cause: 'bye', by: 'remote' });
+  expect(agentAfter.transfer?.callEnd).toEqual({ cause: 'bye', by: 'local' });
+  expect(agentAfter.previousCallId).toBeNull();
+  await expectTalking(customer, target);
+});
+
+test('a declined REFER keeps the call; after a followed one the customer ends the call the transferor kept', async ({
+  browser,
+}) => {
+  const [agent, customer, target] = await Promise.all([
+    peer(browser, '1003', { incoming: { mode: 'answer' } }),
+    peer(browser, '1004', { refer: 'reject' }),
+    peer(browser, '1005', { incoming: { mode: 'answer' } }),
+  ]);
+  await customer.call('1003');
+  await customer.waitForState((s) => s.session === 'established');
+
+  const declined = await agent.transfer('1005');
+  expect(declined.transfer).toMatchObject({ referStatusCode: 603, outcome: 'failed', callEnd: null });
+  expect(declined.session).toBe('established');
+  expect(await customer.state()).toMatchObject({ session: 'established', refersReceived: 1, referredCall: null });
+  await expectTalking(agent, customer);
+  expect((await target.state()).incomingCount).toBe(0);
+
+  await customer.setRefer('accept');
+  await agent.transfer('1005', { keepCall: true });
+  expect((await agent.waitForTransfer()).outcome).toBe('succeeded');
+  const ended = await agent.waitForState((s) => s.session === 'terminated');
+  expect(ended.lastEnd).toEqual({ cause: 'bye', by: 'remote' });
+  const customerAfter = await customer.state();
+  expect(customerAfter.refersReceived).toBe(2);
+  expect(customerAfter.referredCall?.referrerEnd).toEqual({ cause: 'bye', by: 'local' });
+  await expectTalking(customer, target);
+});
+
+test('a consultation the target rejects: the agent is back on the held call', async ({ browser }) => {
+  const [agent, customer] = await Promise.all([
+    peer(browser, '1003', { incoming: { mode: 'answer' } }),
+    peer(browser, '1004'),
+    peer(browser, '1005', { incoming: { mode: 'reject', statusCode: 486 } }),
+  ]);
+  await customer.call('1003');
+  const original = await agent.waitForState((s) => s.session === 'established');
+
+  await agent.consult('1005');
+  await customer.waitForState((s) => s.heldByRemote);
+  const back = await agent.waitForState((s) => s.callId === original.callId && s.session === 'established');
+  expect(back).toMatchObject({ localHold: true, previousCallId: null, direction: 'in', transfer: null });
+
+  await agent.unhold();
+  await customer.waitForState((s) => !s.heldByRemote);
+  await expectTalking(agent, customer);
+});

@@ -96,6 +96,29 @@ describe('local PBX (Kamailio)', () => {
     await reached(callee, SessionState.Terminated);
   });
 
+  it("routes a new INVITE to a WebSocket user's Contact, as an attended transfer's Refer-To names it", async () => {
+    // 1003: no earlier test leaves it registered, so the call to its AOR reaches this agent only.
+    let invites = 0;
+    await register(pbx, '1003', undefined, {
+      // The first INVITE is the call; the second only has to reach 1003 (its 486 proves it did).
+      onInvite: (i) => void (++invites === 1 ? i.accept() : i.reject({ statusCode: 486 })),
+    });
+    const { ua: caller } = await register(pbx, '1004');
+    const call = new Inviter(caller, UserAgent.makeURI('sip:1003@pbx.test')!);
+    await call.invite();
+    await reached(call, SessionState.Established);
+    const contact = call.dialog!.remoteTarget;
+    expect(contact.toString()).toMatch(/\.invalid;.*alias=/);
+
+    const { ua: other } = await register(pbx, '1002');
+    const final = await new Promise<number>((resolve, reject) => {
+      const done = (r: { message: { statusCode?: number } }) => resolve(r.message.statusCode ?? 0);
+      new Inviter(other, contact).invite({ requestDelegate: { onAccept: done, onReject: done } }).catch(reject);
+    });
+    expect([final, invites]).toEqual([486, 2]);
+    await call.bye();
+  });
+
   it('routes a SIPp call over UDP to a WebSocket user (unauthenticated from UDP)', async () => {
     await register(pbx, '1006', undefined, { onInvite: (i) => void i.accept() });
     const sippPort = String(await findFreeUdpPort());

@@ -9,6 +9,9 @@
  *   over UDP (only 127.0.0.1 is bound, so that is local test tooling).
  * - WebSocket NAT fix-ups (fix_nated_register / add_contact_alias / handle_ruri_alias) and
  *   record_route, so INVITE dialogs (ACK/BYE/re-INVITE/REFER/NOTIFY) work between WS and UDP.
+ * - An initial request to a WebSocket client's own (aliased) Contact reaches it too: sip.js puts
+ *   the target's Contact into the Refer-To of an attended transfer (RFC 5589), so the
+ *   transferee's INVITE with Replaces goes there.
  * - 404 for unknown users, 480 for known users that are not registered.
  */
 import type { PbxAccount } from './accounts';
@@ -206,6 +209,18 @@ request_route {
 
 	if (is_method("REGISTER")) {
 		route(REGISTRAR);
+	}
+
+	if (!(uri == myself) && $ru =~ ";alias=") {
+		# A WebSocket client's Contact as this PBX aliased it (e.g. Refer-To of an attended
+		# transfer): deliver over that client's connection, like an in-dialog request.
+		handle_ruri_alias();
+		if ($rc != 1) {
+			xlog("L_ERR", "Bad alias in R-URI <$ru>\n");
+			sl_send_reply("400", "Bad Request");
+			exit;
+		}
+		route(RELAY);
 	}
 
 	if (!(uri == myself)) {

@@ -10,6 +10,10 @@
  *   await peer.waitForAudioFlowing({ direction: 'both' });
  *   await peer.close();
  *
+ * Transfers: as the transferee the peer follows a REFER (state().referredCall), as the target it
+ * answers an INVITE with Replaces for its current call at once (state().replacedCount), and as
+ * the transferor it transfers blind (transfer) or attended (consult + completeTransfer).
+ *
  * Run inside a loopback-only network namespace with `--allow-loopback-in-peer-connection` (see
  * playwright.config.ts): ICE uses host candidates on 127.0.0.1 only (`iceServers: []`).
  */
@@ -21,9 +25,12 @@ export type PeerSessionState = 'idle' | 'ringing-in' | 'calling' | 'early' | 'es
 export type SdpDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 export type AudioDirection = 'both' | 'in' | 'out';
 
-/** What the peer does with an incoming call (a second call while one is in progress always gets 486). */
+/** What the peer does with an incoming call (a second call while one is in progress gets `busyStatusCode`). */
 export type IncomingPolicy =
   { mode: 'ring' } | { mode: 'answer'; afterMs?: number } | { mode: 'reject'; statusCode?: number; afterMs?: number };
+
+/** What the peer does with a REFER in its current call: follow it (202), or decline it (603). */
+export type ReferPolicy = 'accept' | 'reject';
 
 export interface CallEnd {
   cause: 'bye' | 'canceled' | 'rejected' | 'redirected' | 'terminated';
@@ -41,6 +48,45 @@ export interface IncomingCaller {
   /** Raw From header. */
   from: string | null;
   pAssertedIdentity: string | null;
+  /** Raw Call-Info and Alert-Info headers (auto-answer hints such as `answer-after=0`). */
+  callInfo: string | null;
+  alertInfo: string | null;
+}
+
+/** The call this peer placed for the last REFER it followed (transferee role). */
+export interface ReferredCall {
+  callId: string;
+  /** The Replaces header the INVITE carried (attended transfer); null for a blind transfer. */
+  replaces: string | null;
+  /** Final status of its INVITE; null while it is being set up. */
+  statusCode: number | null;
+  established: boolean;
+  /**
+   * How the call the REFER came in ended: `{ cause: 'bye', by: 'remote' }` when the transferor
+   * ended it, `by: 'local'` when this peer did because the transferor had not 2 s after the new
+   * call was established (REFERRER_BYE_GRACE_MS in peer.js). null while it is up.
+   */
+  referrerEnd: CallEnd | null;
+}
+
+/** The last transfer this peer made (transferor role). */
+export interface TransferState {
+  kind: 'blind' | 'attended';
+  /** The Refer-To header sent (null until the REFER is sent). */
+  referTo: string | null;
+  /** Final response to the REFER (202 once accepted); null until it arrives. */
+  referStatusCode: number | null;
+  /** Status codes of the NOTIFY sipfrags, in order, e.g. [100, 180, 200]. */
+  progress: number[];
+  /** 'succeeded' on a 2xx sipfrag; 'failed' on a failure sipfrag or a rejected REFER. */
+  outcome: 'pending' | 'succeeded' | 'failed';
+  /** How the transferred call ended (this peer sends BYE after success unless keepCall); null while up. */
+  callEnd: CallEnd | null;
+}
+
+export interface TransferOptions {
+  /** Leave the transferred call up after the transfer succeeded (the transferee must end it). */
+  keepCall?: boolean;
 }
 
 export interface PeerState {
@@ -56,8 +102,26 @@ export interface PeerState {
   lastEnd: CallEnd | null;
   /** Caller of the last incoming call this peer handled. */
   lastIncoming: IncomingCaller | null;
-  /** Every INVITE received, including ones auto-rejected with 486 while busy. */
+  /** Every INVITE received, including ones auto-rejected while busy. */
   incomingCount: number;
+  /** The last INVITE rejected because a call was in progress, and the status this peer sent. */
+  lastBusyIncoming: { caller: IncomingCaller; statusCode: number } | null;
+  /**
+   * The live call that is not the current one: the call consult() put on hold, or the call a
+   * REFER came in while the referred call is set up. It is the current call again when the current
+   * one ends without a transfer.
+   */
+  previousCallId: string | null;
+  referPolicy: ReferPolicy;
+  /** REFERs received, followed or declined. */
+  refersReceived: number;
+  /** Raw Refer-To of the last REFER received. */
+  lastReferTo: string | null;
+  referredCall: ReferredCall | null;
+  /** Calls of this peer replaced by an INVITE with Replaces (each one ended with BYE). */
+  replacedCount: number;
+  lastReplacedCallId: string | null;
+  transfer: TransferState | null;
   /** This peer put the call on hold (its re-INVITE was accepted). */
   localHold: boolean;
   /** Direction in the remote party's current SDP for audio (null without a call). */
@@ -121,6 +185,10 @@ export interface BrowserPeerOptions {
   displayName?: string;
   /** Default { mode: 'ring' }: the test answers or rejects. */
   incoming?: IncomingPolicy;
+  /** Default 'accept': follow a REFER in the current call. */
+  refer?: ReferPolicy;
+  /** Final status for an INVITE while a call is in progress. Default 486. */
+  busyStatusCode?: number;
   /** Register on start and fail unless the registrar answers 200. Default true. */
   register?: boolean;
   /** Cap on ICE gathering before the SDP is sent. Default 2000 ms (loopback host candidates take ~ms). */
@@ -158,13 +226,35 @@ export interface BrowserPeer {
   readonly context: BrowserContext;
   register(): Promise<SipStatus>;
   unregister(): Promise<void>;
-  /** Sends the INVITE (a bare user becomes sip:<user>@<domain>) and resolves once it is sent; see waitForState. */
+  /**
+   * Sends the INVITE (a bare user becomes sip:<user>@<domain>) and resolves once it is sent; see
+   * waitForState. extraHeaders are full header lines, e.g. 'Call-Info: <sip:pbx.test>;answer-after=0'.
+   */
   call(target: string, options?: { extraHeaders?: string[] }): Promise<PeerState>;
+  /** Blind transfer: REFER to target in the current call; resolves once the REFER is answered. See waitForTransfer. */
+  transfer(target: string, options?: TransferOptions): Promise<PeerState>;
+  /**
+   * Attended transfer, step 1: holds the current call (unless it is on hold already) and calls the
+   * target as the new current call, like call(). If that call ends without a transfer, the held
+   * call is current again, still on hold.
+   */
+  consult(target: string, options?: { extraHeaders?: string[] }): Promise<PeerState>;
+  /**
+   * Attended transfer, step 2: REFER to the held party with Refer-To carrying Replaces = the
+   * current (consultation) call's dialog; resolves once the REFER is answered. See waitForTransfer.
+   * As sip.js does, Refer-To names the target's Contact, not its AOR.
+   */
+  completeTransfer(options?: TransferOptions): Promise<PeerState>;
+  /** Resolves once the last transfer succeeded or failed (NOTIFY sipfrag 2xx, or a failure). */
+  waitForTransfer(timeoutMs?: number): Promise<TransferState>;
   /** Answers the ringing incoming call (200 OK with SDP). */
   answer(): Promise<PeerState>;
   /** Rejects the ringing incoming call (default 486) and resolves once it is over. */
   reject(statusCode?: number): Promise<PeerState>;
-  /** BYE when established, CANCEL while calling out, 480 while ringing in; resolves once the call is over. */
+  /**
+   * BYE when established, CANCEL while calling out, 480 while ringing in; resolves once the call is
+   * over. Ending a consultation makes the held call the current one again.
+   */
   hangup(): Promise<PeerState>;
   /** re-INVITE with a=sendonly; rejects unless answered 2xx. */
   hold(): Promise<PeerState>;
@@ -175,6 +265,7 @@ export interface BrowserPeer {
   /** Digits received by SIP INFO in the current/last call. */
   dtmfReceived(): Promise<string[]>;
   setIncoming(policy: IncomingPolicy): Promise<PeerState>;
+  setRefer(policy: ReferPolicy): Promise<PeerState>;
   state(): Promise<PeerState>;
   audioStats(): Promise<AudioStats>;
   /** Polls state() until pred holds; the error shows the last state and the page's recent events. */
@@ -208,6 +299,8 @@ interface PeerInitOptions {
   password: string;
   displayName?: string;
   incoming: IncomingPolicy;
+  refer: ReferPolicy;
+  busyStatusCode: number;
   iceGatheringTimeoutMs?: number;
 }
 
@@ -216,6 +309,9 @@ interface PeerPageApi {
   register(): Promise<SipStatus>;
   unregister(): Promise<void>;
   call(target: string, options: { extraHeaders?: string[] }): Promise<PeerState>;
+  transfer(target: string, options: TransferOptions): Promise<PeerState>;
+  consult(target: string, options: { extraHeaders?: string[] }): Promise<PeerState>;
+  completeTransfer(options: TransferOptions): Promise<PeerState>;
   answer(): Promise<PeerState>;
   reject(statusCode: number): Promise<PeerState>;
   hangup(): Promise<PeerState>;
@@ -224,6 +320,7 @@ interface PeerPageApi {
   sendDtmf(digits: string, options: DtmfOptions): Promise<PeerState>;
   dtmfReceived(): Promise<string[]>;
   setIncoming(policy: IncomingPolicy): Promise<PeerState>;
+  setRefer(policy: ReferPolicy): Promise<PeerState>;
   state(): Promise<PeerState>;
   audioStats(): Promise<AudioStats>;
   events(): Promise<PeerEvent[]>;
@@ -312,6 +409,9 @@ export async function startBrowserPeer(browser: Browser, opts: BrowserPeerOption
     register: () => invoke(page, 'register'),
     unregister: () => invoke(page, 'unregister'),
     call: (target, options = {}) => invoke(page, 'call', target, options),
+    transfer: (target, options = {}) => invoke(page, 'transfer', target, options),
+    consult: (target, options = {}) => invoke(page, 'consult', target, options),
+    completeTransfer: (options = {}) => invoke(page, 'completeTransfer', options),
     answer: () => invoke(page, 'answer'),
     reject: (statusCode = 486) => invoke(page, 'reject', statusCode),
     hangup: () => invoke(page, 'hangup'),
@@ -320,6 +420,7 @@ export async function startBrowserPeer(browser: Browser, opts: BrowserPeerOption
     sendDtmf: (digits, options = {}) => invoke(page, 'sendDtmf', digits, options),
     dtmfReceived: () => invoke(page, 'dtmfReceived'),
     setIncoming: (policy) => invoke(page, 'setIncoming', policy),
+    setRefer: (policy) => invoke(page, 'setRefer', policy),
     state: () => invoke(page, 'state'),
     audioStats: audioSample,
     events: () => invoke(page, 'events'),
@@ -390,6 +491,15 @@ export async function startBrowserPeer(browser: Browser, opts: BrowserPeerOption
       }
     },
 
+    async waitForTransfer(timeoutMs = 15_000) {
+      const state = await peer
+        .waitForState((s) => s.transfer !== null && s.transfer.outcome !== 'pending', timeoutMs)
+        .catch((err) => {
+          throw err instanceof Error ? new Error(`waiting for the transfer's outcome: ${err.message}`) : err;
+        });
+      return state.transfer!;
+    },
+
     async waitForDtmfReceived(digits, timeoutMs = 10_000) {
       const state = await peer
         .waitForState((s) => s.dtmfReceived.join('') === digits, timeoutMs)
@@ -422,6 +532,8 @@ export async function startBrowserPeer(browser: Browser, opts: BrowserPeerOption
       password,
       displayName: opts.displayName ?? account?.displayName,
       incoming: opts.incoming ?? { mode: 'ring' },
+      refer: opts.refer ?? 'accept',
+      busyStatusCode: opts.busyStatusCode ?? 486,
       iceGatheringTimeoutMs: opts.iceGatheringTimeoutMs,
     });
     if (opts.register !== false) {

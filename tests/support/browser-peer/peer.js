@@ -10,11 +10,31 @@
  * telephone-events cannot be observed from page JavaScript (Chromium consumes them below the
  * WebRTC API), so `sendDtmf(..., { method: 'rfc4733' })` can be checked on the sending side only
  * (`state().dtmfSent`, from RTCDTMFSender's tonechange events).
+ *
+ * Transfer: the peer follows a REFER (RFC 3515) by calling the Refer-To target, with the Replaces
+ * header when Refer-To carries one; as the target it answers an INVITE that replaces (RFC 3891)
+ * its current call at once; and as the transferor it can transfer blind (`transfer`) or attended
+ * (`consult`, then `completeTransfer`).
  */
-import { Inviter, Registerer, RegistererState, SessionState, UserAgent, Web } from '/sipjs/index.js';
+import {
+  Core,
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  SIPExtension,
+  UserAgent,
+  Web,
+} from '/sipjs/index.js';
 
 const MEDIA_OPTIONS = Object.freeze({ constraints: { audio: true, video: false } });
 const MAX_EVENTS = 300;
+/**
+ * A transferor ends the transferred call once a NOTIFY says the new call is up (RFC 5589). When
+ * it has not after this long, the transferee ends it itself; state().referredCall.referrerEnd
+ * tells tests which side did.
+ */
+const REFERRER_BYE_GRACE_MS = 2000;
 const DTMF_INFO_SIGNALS = { 10: '*', 11: '#', 12: 'A', 13: 'B', 14: 'C', 15: 'D' };
 
 const audioElement = document.getElementById('remote-audio');
@@ -39,13 +59,38 @@ let session = null;
 let direction = null;
 /** @type {'idle' | 'ringing-in' | 'calling' | 'early' | 'established' | 'terminated'} */
 let sessionState = 'idle';
-let lastEnd = null;
+/**
+ * How each call ended (set as soon as its end is known), by session: the current call is not the
+ * only one that can end, a held or a transferred call can too.
+ * @type {WeakMap<object, { cause: string, by: string, statusCode?: number, reasonPhrase?: string }>}
+ */
+const ends = new WeakMap();
 let lastIncoming = null;
 let incomingCount = 0;
+/** Final status this peer sends to an INVITE while a call is in progress, and the last such INVITE. */
+let busyStatusCode = 486;
+let lastBusyIncoming = null;
 let localHold = false;
 let incomingTimer;
 /** @type {{ mode: 'ring' } | { mode: 'answer', afterMs?: number } | { mode: 'reject', statusCode?: number, afterMs?: number }} */
 let incomingPolicy = { mode: 'ring' };
+/**
+ * A live call that is not the current one, to go back to when the current one ends without a
+ * transfer: the call consult() put on hold, or the call a REFER came in while the referred call
+ * is being set up.
+ * @type {{ session: object, direction: 'in' | 'out', localHold: boolean } | null}
+ */
+let previous = null;
+/** @type {'accept' | 'reject'} */
+let referPolicy = 'accept';
+let refersReceived = 0;
+let lastReferTo = null;
+/** The call placed for the last accepted REFER (transferee role), and the call the REFER came in. */
+let referred = null;
+let replacedCount = 0;
+let lastReplacedCallId = null;
+/** The last transfer this peer made (transferor role). */
+let transfer = null;
 let dtmfReceived = [];
 let dtmfSent = [];
 let playback = { attached: false, playing: false, error: null };
@@ -63,6 +108,10 @@ function isOver(s) {
 
 function busy() {
   return session !== null && !isOver(session);
+}
+
+function livePrevious() {
+  return previous && !isOver(previous.session) ? previous : null;
 }
 
 function statusOf(response) {
@@ -88,11 +137,12 @@ function peerConnection() {
 /**
  * Plays the remote stream in the <audio> element. Chromium's element stays at readyState 0 when it
  * gets a MediaStream that had no track yet (sip.js adds the remote track later), so attach a fresh
- * stream holding the track once it is there, and again if sip.js swaps the track.
+ * stream holding the track once it is there, and again if sip.js swaps the track. Only the current
+ * call plays: a held or referring call must not take the element over.
  */
 function attachRemoteAudio(sdh) {
   const stream = sdh?.remoteMediaStream;
-  if (!stream) return;
+  if (!stream || sdh !== session?.sessionDescriptionHandler) return;
   stream.onaddtrack = () => attachRemoteAudio(sdh);
   const track = stream.getAudioTracks()[0];
   const current = audioElement.srcObject?.getAudioTracks()[0];
@@ -148,17 +198,16 @@ function trackSession(s, dir) {
   session = s;
   direction = dir;
   localHold = false;
-  lastEnd = null;
   dtmfReceived = [];
   dtmfSent = [];
   s.delegate = {
     onBye: (bye) => {
-      if (session === s) lastEnd = { cause: 'bye', by: 'remote' };
-      log('bye-received');
+      ends.set(s, { cause: 'bye', by: 'remote' });
+      log('bye-received', s.request.callId);
       bye.accept();
     },
     onCancel: () => {
-      if (session === s) lastEnd = { cause: 'canceled', by: 'remote' };
+      ends.set(s, { cause: 'canceled', by: 'remote' });
       log('cancel-received');
     },
     onInfo: (info) => {
@@ -170,25 +219,47 @@ function trackSession(s, dir) {
       info.accept();
     },
     onInvite: () => log('reinvite-received', sdpAudioDirection(peerConnection()?.remoteDescription?.sdp)),
+    onRefer: (referral) => onRefer(s, referral),
     onSessionDescriptionHandler: (sdh) => {
       watchPeerConnection(sdh);
       attachRemoteAudio(sdh);
     },
   };
   s.stateChange.addListener((state) => {
-    log('session', `${dir} ${state}`);
+    log('session', `${dir} ${state} ${s.request.callId}`);
+    if (state === SessionState.Terminated && !ends.has(s)) ends.set(s, { cause: 'terminated', by: 'unknown' });
     if (session !== s) return;
     if (state === SessionState.Established) {
       setSessionState('established');
       attachRemoteAudio(s.sessionDescriptionHandler);
     } else if (state === SessionState.Terminated) {
       clearTimeout(incomingTimer);
-      lastEnd ??= { cause: 'terminated', by: 'unknown' };
       setSessionState('terminated');
       audioElement.srcObject = null;
       playback = { ...playback, attached: false, playing: false };
+      resumePrevious();
     }
   });
+}
+
+/**
+ * The current call is over: go back to the previous call if it is still up (it stays as it was,
+ * e.g. on hold: unhold() resumes it). Not while an attended transfer of it is pending: then the
+ * consultation ending is part of the transfer.
+ */
+function resumePrevious() {
+  const back = livePrevious();
+  if (!back || !isOver(session)) return;
+  if (transfer?.session === back.session && transfer.kind === 'attended' && transfer.outcome === 'pending') return;
+  previous = null;
+  session = back.session;
+  direction = back.direction;
+  localHold = back.localHold;
+  dtmfReceived = [];
+  dtmfSent = [];
+  log('resumed', `back to call ${session.request.callId}`);
+  setSessionState('established');
+  attachRemoteAudio(session.sessionDescriptionHandler);
 }
 
 function onInvite(invitation) {
@@ -200,11 +271,20 @@ function onInvite(invitation) {
     uri: identity.uri.toString(),
     from: invitation.request.getHeader('From') ?? null,
     pAssertedIdentity: invitation.request.getHeader('P-Asserted-Identity') ?? null,
+    callInfo: invitation.request.getHeader('Call-Info') ?? null,
+    alertInfo: invitation.request.getHeader('Alert-Info') ?? null,
   };
   log('incoming', caller.from);
+  // sip.js matched the Replaces header to a dialog of ours (else it answered 481 itself).
+  const replacee = invitation.replacee;
+  if (replacee && replacee === session && replacee.state === SessionState.Established) {
+    answerReplacing(invitation, caller);
+    return;
+  }
   if (busy()) {
-    log('incoming-busy', 'another call is in progress: 486');
-    invitation.reject({ statusCode: 486 }).catch((err) => log('error', err));
+    log('incoming-busy', `another call is in progress: ${busyStatusCode}`);
+    lastBusyIncoming = { caller, statusCode: busyStatusCode };
+    invitation.reject({ statusCode: busyStatusCode }).catch((err) => log('error', err));
     return;
   }
   lastIncoming = caller;
@@ -217,6 +297,126 @@ function onInvite(invitation) {
     const action = policy.mode === 'answer' ? answer() : reject(policy.statusCode ?? 486);
     action.catch((err) => log('error', `auto ${policy.mode}: ${err}`));
   }, policy.afterMs ?? 0);
+}
+
+/**
+ * An INVITE that replaces the current call (RFC 3891: the far end of an attended transfer) is
+ * answered at once, whatever the incoming policy: the user already accepted this conversation.
+ * sip.js sends the BYE to the replaced call once the new one is established.
+ */
+function answerReplacing(invitation, caller) {
+  const replaced = session;
+  log('incoming-replaces', `replaces call ${replaced.request.callId}`);
+  lastIncoming = caller;
+  trackSession(invitation, 'in');
+  setSessionState('ringing-in');
+  answer().then(
+    () => {
+      ends.set(replaced, { cause: 'bye', by: 'local' });
+      replacedCount += 1;
+      lastReplacedCallId = replaced.request.callId;
+      log('replaced', replaced.request.callId);
+    },
+    (err) => log('error', `answering the replacing INVITE: ${err}`),
+  );
+}
+
+/** A REFER in one of our calls (we are the transferee): follow it, or decline with 603. */
+function onRefer(s, referral) {
+  refersReceived += 1;
+  lastReferTo = referral.request.getHeader('Refer-To') ?? null;
+  log('refer-received', lastReferTo);
+  // One transfer at a time, and only of the call the test sees as the current one.
+  if (referPolicy === 'reject' || s !== session || livePrevious()) {
+    log('refer-declined', referPolicy === 'reject' ? 'policy' : 'not the current call, or another in progress');
+    referral.reject({ statusCode: 603 }).catch((err) => log('error', err));
+    return;
+  }
+  referral
+    .accept()
+    .then(() => followReferral(s, referral))
+    .catch((err) => log('error', `following the REFER: ${err}`));
+}
+
+/**
+ * Calls the Refer-To target as the new current call (sip.js adds Replaces and Referred-By, and
+ * reports its progress to the transferor in NOTIFYs). The call the REFER came in stays up, as the
+ * previous call, until the new one is established; if the new one fails, it is current again.
+ */
+function followReferral(from, referral) {
+  const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: MEDIA_OPTIONS });
+  const record = {
+    from,
+    inviter,
+    replaces: referral.replaces ? decodeURIComponent(referral.replaces) : null,
+    statusCode: null,
+    established: false,
+  };
+  referred = record;
+  previous = { session: from, direction, localHold };
+  return placeCall(inviter, (status) => {
+    record.statusCode = status.statusCode;
+    if (status.statusCode >= 300) return;
+    record.established = true;
+    if (previous?.session === from) previous = null;
+    setTimeout(() => {
+      if (isOver(from)) return;
+      log('referrer-bye', 'the transferor did not end the transferred call: ending it');
+      ends.set(from, { cause: 'bye', by: 'local' });
+      from.bye().catch((err) => log('error', `bye to the transferor: ${err}`));
+    }, REFERRER_BYE_GRACE_MS);
+  });
+}
+
+/**
+ * Sends a REFER in call `s` (we are the transferor) to `target`: a URI (blind) or the
+ * consultation session (attended: sip.js puts its dialog into Refer-To's Replaces). Resolves once
+ * the REFER is answered; the NOTIFYs that follow report the new call's progress. Once one says it
+ * succeeded, the transferred call is ended with BYE unless keepCall.
+ */
+async function sendRefer(s, target, kind, { keepCall = false } = {}) {
+  const record = { session: s, kind, referTo: null, referStatusCode: null, progress: [], outcome: 'pending' };
+  transfer = record;
+  const fail = (why) => {
+    record.outcome = 'failed';
+    log('transfer', `${kind} failed: ${why}`);
+    resumePrevious();
+  };
+  const onNotify = (notification) => {
+    notification.accept();
+    const code = /^SIP\/2\.0\s+(\d{3})/.exec(notification.request.body ?? '')?.[1];
+    log('notify-received', `${notification.request.getHeader('Event')}: ${notification.request.body}`);
+    if (!code || record.outcome !== 'pending') return;
+    record.progress.push(Number(code));
+    if (Number(code) < 200) return;
+    if (Number(code) >= 300) {
+      fail(`NOTIFY ${code}`);
+      return;
+    }
+    record.outcome = 'succeeded';
+    log('transfer', `${kind} succeeded`);
+    if (keepCall || s.state !== SessionState.Established) return;
+    ends.set(s, { cause: 'bye', by: 'local' });
+    s.bye().catch((err) => log('error', `bye after the transfer: ${err}`));
+  };
+  const answered = await new Promise((resolve, reject) => {
+    s.refer(target, {
+      requestDelegate: {
+        onAccept: (r) => resolve(statusOf(r)),
+        onReject: (r) => resolve(statusOf(r)),
+      },
+      onNotify,
+    })
+      .then((request) => {
+        record.referTo = request.message.getHeader('Refer-To') ?? null;
+        log('refer-sent', record.referTo);
+      })
+      .catch(reject);
+  });
+  record.referStatusCode = answered.statusCode;
+  log('refer-answered', `${answered.statusCode} ${answered.reasonPhrase}`);
+  if (answered.statusCode >= 300 && record.outcome === 'pending') fail(`REFER answered ${answered.statusCode}`);
+  return state();
 }
 
 /** Resolves once the session is over (or after timeoutMs: the caller checks the state). */
@@ -243,6 +443,8 @@ async function init(options) {
   if (ua) throw new Error('init: already initialised');
   config = { ...options };
   incomingPolicy = options.incoming ?? { mode: 'ring' };
+  referPolicy = options.refer ?? 'accept';
+  busyStatusCode = options.busyStatusCode ?? 486;
   ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${options.user}@${options.domain}`),
     displayName: options.displayName,
@@ -255,6 +457,8 @@ async function init(options) {
       peerConnectionConfiguration: { iceServers: [] },
       iceGatheringTimeout: options.iceGatheringTimeoutMs ?? 2000,
     },
+    // Match an incoming INVITE's Replaces header to our dialogs (sets invitation.replacee).
+    sipExtensionReplaces: SIPExtension.Supported,
     userAgentString: 'browser-peer (sip.js)',
     logBuiltinEnabled: false,
     logConnector: (level, category, _label, content) => {
@@ -303,15 +507,23 @@ async function unregister() {
   });
 }
 
-async function call(target, options = {}) {
-  const agent = requireUa('call');
-  if (busy()) throw new Error(`call: a call is already in progress (state ${sessionState})`);
+/** A bare user becomes sip:<user>@<domain>. */
+function targetUri(what, target) {
+  requireUa(what);
   const uri = UserAgent.makeURI(target.includes(':') ? target : `sip:${target}@${config.domain}`);
-  if (!uri) throw new Error(`call: not a SIP target: ${target}`);
-  const inviter = new Inviter(agent, uri, {
+  if (!uri) throw new Error(`${what}: not a SIP target: ${target}`);
+  return uri;
+}
+
+function newInviter(uri, options) {
+  return new Inviter(ua, uri, {
     sessionDescriptionHandlerOptions: MEDIA_OPTIONS,
     extraHeaders: options.extraHeaders ?? [],
   });
+}
+
+/** Makes the outgoing call the current one and sends its INVITE; onFinal gets its final status. */
+async function placeCall(inviter, onFinal = () => {}) {
   trackSession(inviter, 'out');
   setSessionState('calling');
   await inviter.invite({
@@ -322,22 +534,57 @@ async function call(target, options = {}) {
           setSessionState('early');
         }
       },
-      onAccept: (r) => log('accepted', r.message.statusCode),
+      onAccept: (r) => {
+        log('accepted', r.message.statusCode);
+        onFinal(statusOf(r));
+      },
       onReject: (r) => {
         log('rejected', `${r.message.statusCode} ${r.message.reasonPhrase}`);
-        if (session !== inviter) return;
         // After our CANCEL the INVITE ends with 487: still a cancel by us.
-        lastEnd =
-          lastEnd?.cause === 'canceled'
-            ? { ...lastEnd, ...statusOf(r) }
-            : { cause: 'rejected', by: 'remote', ...statusOf(r) };
+        const end = ends.get(inviter);
+        ends.set(
+          inviter,
+          end?.cause === 'canceled' ? { ...end, ...statusOf(r) } : { cause: 'rejected', by: 'remote', ...statusOf(r) },
+        );
+        onFinal(statusOf(r));
       },
       onRedirect: (r) => {
-        if (session === inviter) lastEnd = { cause: 'redirected', by: 'remote', ...statusOf(r) };
+        ends.set(inviter, { cause: 'redirected', by: 'remote', ...statusOf(r) });
+        onFinal(statusOf(r));
       },
     },
   });
   return state();
+}
+
+async function call(target, options = {}) {
+  if (busy()) throw new Error(`call: a call is already in progress (state ${sessionState})`);
+  return placeCall(newInviter(targetUri('call', target), options));
+}
+
+/** Attended transfer, step 1: holds the current call and calls the target as the new current call. */
+async function consult(target, options = {}) {
+  requireEstablished('consult');
+  if (livePrevious()) throw new Error('consult: already consulting');
+  const uri = targetUri('consult', target);
+  if (!localHold) await hold();
+  previous = { session, direction, localHold };
+  log('consult', `holding call ${session.request.callId}`);
+  return placeCall(newInviter(uri, options));
+}
+
+/** Attended transfer, step 2: REFER to the held party, Replaces = the consultation's dialog. */
+async function completeTransfer(options = {}) {
+  const consultation = requireEstablished('completeTransfer');
+  const held = livePrevious();
+  if (!held) throw new Error('completeTransfer: no held call to transfer (consult() first)');
+  return sendRefer(held.session, consultation, 'attended', options);
+}
+
+/** Blind transfer of the current call to target. */
+async function blindTransfer(target, options = {}) {
+  const s = requireEstablished('transfer');
+  return sendRefer(s, targetUri('transfer', target), 'blind', options);
 }
 
 async function answer() {
@@ -356,7 +603,7 @@ async function reject(statusCode = 486) {
     throw new Error(`reject: no ringing incoming call (state ${sessionState})`);
   }
   clearTimeout(incomingTimer);
-  lastEnd = { cause: 'rejected', by: 'local', statusCode };
+  ends.set(s, { cause: 'rejected', by: 'local', statusCode });
   await s.reject({ statusCode });
   await sessionOver(s);
   return state();
@@ -366,21 +613,32 @@ async function hangup() {
   const s = session;
   if (!s || isOver(s)) throw new Error(`hangup: no call (state ${sessionState})`);
   if (s.state === SessionState.Established) {
-    lastEnd = { cause: 'bye', by: 'local' };
+    ends.set(s, { cause: 'bye', by: 'local' });
     await s.bye();
   } else if (direction === 'out') {
-    lastEnd = { cause: 'canceled', by: 'local' };
+    ends.set(s, { cause: 'canceled', by: 'local' });
     await s.cancel();
   } else {
-    lastEnd = { cause: 'rejected', by: 'local', statusCode: 480 };
+    ends.set(s, { cause: 'rejected', by: 'local', statusCode: 480 });
     await s.reject({ statusCode: 480 });
   }
   await sessionOver(s);
   return state();
 }
 
+/**
+ * Waits (up to 5 s) until an answered incoming call has its ACK: RFC 3261 14.1 allows no new
+ * INVITE while the initial one is in progress, and sip.js drops the call when we send one.
+ */
+async function ackReceived(s) {
+  for (let waited = 0; s.dialog?.sessionState === Core.SessionState.AckWait && waited < 5000; waited += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function reinvite(hold) {
   const s = requireEstablished(hold ? 'hold' : 'unhold');
+  await ackReceived(s);
   s.sessionDescriptionHandlerOptionsReInvite = { ...MEDIA_OPTIONS, hold };
   const result = await new Promise((resolve, reject) => {
     s.invite({
@@ -447,6 +705,11 @@ async function sendDtmf(digits, options = {}) {
   return state();
 }
 
+/** How call s ended; null while it is up. */
+function endOf(s) {
+  return isOver(s) ? (ends.get(s) ?? null) : null;
+}
+
 function state() {
   const pc = peerConnection();
   const remoteDirection = sdpAudioDirection(pc?.remoteDescription?.sdp);
@@ -457,9 +720,31 @@ function state() {
     session: sessionState,
     direction,
     callId: session?.request?.callId ?? null,
-    lastEnd,
+    lastEnd: session ? endOf(session) : null,
     lastIncoming,
     incomingCount,
+    lastBusyIncoming,
+    previousCallId: livePrevious()?.session.request.callId ?? null,
+    referPolicy,
+    refersReceived,
+    lastReferTo,
+    referredCall: referred && {
+      callId: referred.inviter.request.callId,
+      replaces: referred.replaces,
+      statusCode: referred.statusCode,
+      established: referred.established,
+      referrerEnd: endOf(referred.from),
+    },
+    replacedCount,
+    lastReplacedCallId,
+    transfer: transfer && {
+      kind: transfer.kind,
+      referTo: transfer.referTo,
+      referStatusCode: transfer.referStatusCode,
+      progress: [...transfer.progress],
+      outcome: transfer.outcome,
+      callEnd: endOf(transfer.session),
+    },
     localHold,
     remoteDirection,
     heldByRemote: remoteDirection === 'sendonly' || remoteDirection === 'inactive',
@@ -549,6 +834,12 @@ async function setIncoming(policy) {
   return state();
 }
 
+async function setRefer(policy) {
+  if (policy !== 'accept' && policy !== 'reject') throw new Error(`setRefer: bad policy ${policy}`);
+  referPolicy = policy;
+  return state();
+}
+
 async function shutdown() {
   clearTimeout(incomingTimer);
   if (session && !isOver(session)) await hangup().catch((err) => log('error', `shutdown hangup: ${err}`));
@@ -561,6 +852,9 @@ window.peer = {
   register,
   unregister,
   call,
+  consult,
+  completeTransfer,
+  transfer: blindTransfer,
   answer,
   reject,
   hangup,
@@ -571,6 +865,7 @@ window.peer = {
   state: async () => state(),
   audioStats,
   setIncoming,
+  setRefer,
   events: async () => [...events],
   shutdown,
 };
