@@ -3,9 +3,9 @@
  * through a real Kamailio: audio is proven by the RTP counters of each side's RTCPeerConnection.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { getTestAccount } from '../../tools/pbx/accounts.js';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
-import { startWebHost, type WebHostProcess } from './stack.js';
+import { openDesk } from './desk.js';
+import type { WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
 const hosts: WebHostProcess[] = [];
@@ -20,17 +20,6 @@ test.afterEach(async () => {
 test.afterAll(async () => {
   await pbx?.stop();
 });
-
-async function desk(page: Page, user: string): Promise<Page> {
-  const web = await startWebHost({
-    settings: { sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain, displayName: getTestAccount(user).displayName } },
-    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
-  });
-  hosts.push(web);
-  await page.goto(web.url);
-  await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
-  return page;
-}
 
 type Counters = { bytesSent: number; bytesReceived: number; tonesPlayed?: string };
 async function counters(page: Page): Promise<Counters> {
@@ -61,8 +50,8 @@ async function expectAudioFlowing(page: Page, direction: 'both' | 'send' | 'rece
 }
 
 test('one desk calls another, it is answered, audio flows both ways, and hang-up ends both', async ({ browser }) => {
-  const agent = await desk(await (await browser.newContext()).newPage(), '1001');
-  const colleague = await desk(await (await browser.newContext()).newPage(), '1002');
+  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const colleague = await openDesk(browser, pbx, '1002', hosts);
 
   await colleague.getByLabel('Number or address').fill('1001');
   await colleague.getByRole('button', { name: 'Call', exact: true }).click();
@@ -110,8 +99,8 @@ test('one desk calls another, it is answered, audio flows both ways, and hang-up
 });
 
 test('a declined call is reported as such on both sides', async ({ browser }) => {
-  const agent = await desk(await (await browser.newContext()).newPage(), '1003');
-  const colleague = await desk(await (await browser.newContext()).newPage(), '1004');
+  const agent = await openDesk(browser, pbx, '1003', hosts);
+  const colleague = await openDesk(browser, pbx, '1004', hosts);
   await colleague.getByLabel('Number or address').fill('1003');
   await colleague.keyboard.press('Enter');
   await agent.getByRole('region', { name: 'Incoming call' }).getByRole('button', { name: 'Decline' }).click();
@@ -130,8 +119,8 @@ async function freezeMedia(page: Page) {
 test('when the media side stops answering, an outgoing call ends cleanly and the agent is told', async ({
   browser,
 }) => {
-  const agent = await desk(await (await browser.newContext()).newPage(), '1005');
-  const colleague = await desk(await (await browser.newContext()).newPage(), '1006');
+  const agent = await openDesk(browser, pbx, '1005', hosts);
+  const colleague = await openDesk(browser, pbx, '1006', hosts);
   await freezeMedia(agent);
   await agent.getByLabel('Number or address').fill('1006');
   await agent.keyboard.press('Enter');
@@ -146,8 +135,8 @@ test('when the media side stops answering, an outgoing call ends cleanly and the
 test('when the media side stops answering, an incoming call is refused with 480 and shown as such', async ({
   browser,
 }) => {
-  const agent = await desk(await (await browser.newContext()).newPage(), '1003');
-  const colleague = await desk(await (await browser.newContext()).newPage(), '1004');
+  const agent = await openDesk(browser, pbx, '1003', hosts);
+  const colleague = await openDesk(browser, pbx, '1004', hosts);
   await colleague.getByLabel('Number or address').fill('1003');
   await colleague.keyboard.press('Enter');
   const incoming = agent.getByRole('region', { name: 'Incoming call' });

@@ -16,7 +16,10 @@ export async function openDesk(
   settings: Record<string, unknown> = {},
 ): Promise<Page> {
   const web = await startWebHost({
-    settings: { sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain }, ...settings },
+    settings: {
+      sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain, displayName: getTestAccount(user).displayName },
+      ...settings,
+    },
     env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
   });
   hosts.push(web);
