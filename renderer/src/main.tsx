@@ -22,6 +22,8 @@ else {
 
   useSoftphone.subscribe((state, before) => {
     if (state.calls !== before.calls || state.settings !== before.settings) tones.update(state.calls, devices());
+    if (media && state.settings?.values.audio !== before.settings?.values.audio)
+      void media.useDevices().catch((error: unknown) => console.warn('could not switch audio devices', error));
   });
   const retrySounds = () => tones.update(useSoftphone.getState().calls, devices());
   window.addEventListener('pointerdown', retrySounds);

@@ -168,6 +168,32 @@ export class MediaEngine {
     return result;
   }
 
+  /**
+   * The agent chose other devices during a call (a headset plugged in): the far end's audio moves to
+   * the new output, and the new microphone replaces the old one without a re-INVITE.
+   */
+  async useDevices(): Promise<void> {
+    const { input, output } = this.devices();
+    for (const call of this.calls.values()) {
+      const audio = call.audio as HTMLAudioElement & { setSinkId?(id: string): Promise<void>; sinkId?: string };
+      if (audio.setSinkId && (audio.sinkId ?? '') !== (output ?? '')) await audio.setSinkId(output ?? '');
+      const current = call.microphone.getAudioTracks()[0];
+      if ((current?.getSettings().deviceId ?? '') === (input ?? '') || (!input && current)) continue;
+      const microphone = await navigator.mediaDevices.getUserMedia({
+        audio: input ? { deviceId: { exact: input } } : true,
+        video: false,
+      });
+      const track = microphone.getAudioTracks()[0] ?? null;
+      if (track && current) track.enabled = current.enabled; // a muted call stays muted
+      for (const sender of call.pc.getSenders()) {
+        // On hold nothing is sent; the new microphone is used on resume.
+        if (sender.track) await sender.replaceTrack(track);
+      }
+      for (const old of call.microphone.getTracks()) old.stop();
+      call.microphone = microphone;
+    }
+  }
+
   /** Receive-side counters of every call, for the live quality indicator (sent to the core each second). */
   async sample(): Promise<MediaStatsSample[]> {
     const samples: MediaStatsSample[] = [];
