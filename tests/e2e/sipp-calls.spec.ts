@@ -94,6 +94,19 @@ function openMediaCalls(page: Page): Promise<number> {
   );
 }
 
+/**
+ * Remembers in the page whether an 'Incoming call' region was ever shown, however briefly: a
+ * refusal "before ringing" means the agent never saw the call ring.
+ */
+const WATCH_RINGING = `(() => {
+  const seen = { rang: false };
+  const check = () => { if (document.querySelector('[aria-label="Incoming call"]')) seen.rang = true; };
+  new MutationObserver(check).observe(document.body, { childList: true, subtree: true, attributes: true });
+  check();
+  globalThis.__sippTestRinging = seen;
+})()`;
+const rang = (page: Page): Promise<boolean> => page.evaluate('globalThis.__sippTestRinging.rang === true');
+
 /** A normal WebRTC call from SIPp that the agent answers and hangs up: the desk still works. */
 async function takeCompatibleCall(agent: Page, user: string): Promise<void> {
   const caller = await sipp('webrtc-offer.xml', user);
@@ -157,3 +170,33 @@ test('late offer whose ACK has no answer: the desk ends the call with a BYE and 
   await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered');
   await takeCompatibleCall(agent, '1002');
 });
+
+for (const { scenario, what, user } of [
+  { scenario: 'no-common-codec.xml', what: 'a WebRTC offer with only G.729', user: '1003' },
+  { scenario: 'plain-rtp-offer.xml', what: 'a plain RTP/AVP PCMU offer (a desk phone)', user: '1004' },
+]) {
+  test(`${what} is refused with 488 before the agent's phone rings; the desk takes the next call`, async ({
+    browser,
+  }) => {
+    const agent = await desk(await (await browser.newContext()).newPage(), user);
+    await agent.evaluate(WATCH_RINGING);
+    // The refusal takes a moment; a desk that rings instead fails the test in 15 s, not 40.
+    const caller = await sipp(scenario, user, 15);
+
+    const result = await caller.done;
+    expect(await rang(agent), 'the desk must not ring the agent for an offer it cannot answer').toBe(false);
+    expectScenarioPassed(result);
+    const [refusal] = result.received('SIP/2.0 488');
+    expect(refusal, result.describe()).toBeDefined();
+    // RFC 3261 §20.43: warn-code 305 "Incompatible media format", a warn-agent, a quoted text.
+    expect(refusal!.headers('Warning').join(', '), refusal!.text).toMatch(/^305 \S+ "[^"]*"/);
+
+    await expect(agent.getByRole('region', { name: 'Last call' })).toContainText(cause('incompatible'));
+    expect(await rang(agent), 'nor after the refusal').toBe(false);
+    await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered');
+
+    // The refusal was about the offer: the desk rings (the watcher sees it) and answers the next one.
+    await takeCompatibleCall(agent, user);
+    expect(await rang(agent), 'the ringing watcher works').toBe(true);
+  });
+}
