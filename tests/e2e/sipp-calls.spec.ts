@@ -7,10 +7,10 @@
  */
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { getTestAccount } from '../../tools/pbx/accounts.js';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { startSipp, type SippResult, type SippRun } from '../support/sipp.js';
-import { startWebHost, type WebHostProcess } from './stack.js';
+import { openDesk } from './desk.js';
+import type { WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
 const hosts: WebHostProcess[] = [];
@@ -47,17 +47,6 @@ const cause = (key: string): string => {
   expect(text, `renderer/src/i18n/locales/en.json has a text for call.cause.${key}`).toBeTruthy();
   return text!;
 };
-
-async function desk(page: Page, user: string, calls?: Record<string, string>): Promise<Page> {
-  const web = await startWebHost({
-    settings: { sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain }, ...(calls ? { calls } : {}) },
-    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
-  });
-  hosts.push(web);
-  await page.goto(web.url);
-  await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
-  return page;
-}
 
 async function sipp(scenario: string, user: string, timeoutSeconds = 40): Promise<SippRun> {
   const run = await startSipp({ scenario, pbx, service: user, timeoutSeconds });
@@ -123,7 +112,7 @@ async function takeCompatibleCall(agent: Page, user: string): Promise<void> {
 test('late offer: the desk offers in its 200 OK, takes the answer from the ACK, and the caller hangs up', async ({
   browser,
 }) => {
-  const agent = await desk(await (await browser.newContext()).newPage(), '1001', { dtmfMethod: 'info' });
+  const agent = await openDesk(browser, pbx, '1001', hosts, { calls: { dtmfMethod: 'info' } });
   const caller = await sipp('late-offer.xml', '1001');
 
   const incoming = agent.getByRole('region', { name: 'Incoming call' });
@@ -146,7 +135,7 @@ test('late offer: the desk offers in its 200 OK, takes the answer from the ACK, 
 });
 
 test('late offer whose ACK has no answer: the desk ends the call with a BYE and stays usable', async ({ browser }) => {
-  const agent = await desk(await (await browser.newContext()).newPage(), '1002');
+  const agent = await openDesk(browser, pbx, '1002', hosts);
   const caller = await sipp('late-offer-ack-without-answer.xml', '1002');
 
   const incoming = agent.getByRole('region', { name: 'Incoming call' });
@@ -178,7 +167,7 @@ for (const { scenario, what, user } of [
   test(`${what} is refused with 488 before the agent's phone rings; the desk takes the next call`, async ({
     browser,
   }) => {
-    const agent = await desk(await (await browser.newContext()).newPage(), user);
+    const agent = await openDesk(browser, pbx, user, hosts);
     await agent.evaluate(WATCH_RINGING);
     // The refusal takes a moment; a desk that rings instead fails the test in 15 s, not 40.
     const caller = await sipp(scenario, user, 15);
