@@ -37,6 +37,11 @@ export class ProxiedSessionDescriptionHandler implements SessionDescriptionHandl
     private readonly onRemoteDescription: (sdp: string, type: 'offer' | 'answer') => void = () => undefined,
   ) {}
 
+  /** We made an offer that was never answered. */
+  get awaitingAnswer(): boolean {
+    return this.signaling === 'have-local-offer';
+  }
+
   async getDescription(options?: ProxiedDescriptionOptions): Promise<BodyAndContentType> {
     if (this.closed) throw new Error('the call is closed');
     const hold = options?.hold;

@@ -164,7 +164,8 @@ export class Phone {
         }, delay * 1000);
       }
     }
-    this.emit();
+    // A call refused on arrival never rings: the UI sees it only once it has ended.
+    if (!call.pendingEnd) this.emit();
   }
 
   async answer(callId: string): Promise<CommandResult> {
@@ -466,6 +467,11 @@ export class Phone {
         // sip.js moves to Terminated before it hands us the final response (onReject): let that
         // arrive first, so that a 486 reads "busy" and not "failed".
         setTimeout(() => {
+          // Answered, but the far end never answered our audio offer (a late-offer call whose ACK
+          // had no SDP): sip.js hung up, and the agent should hear it was the audio, not the caller.
+          const sdh = session.sessionDescriptionHandler;
+          if (entry.call.answeredAt && sdh instanceof ProxiedSessionDescriptionHandler && sdh.awaitingAnswer)
+            entry.pendingEnd ??= { cause: 'media-failed', detail: 'the other side never answered our audio offer' };
           // They ended it themselves once the transfer took: still a transfer.
           if (entry.call.transfer?.state === 'transferring') entry.pendingEnd ??= { cause: 'transferred' };
           // Nobody told us why: after an answer, a BYE from them; before, they gave up.
