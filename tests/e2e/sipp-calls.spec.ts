@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { startSipp, type SippResult, type SippRun } from '../support/sipp.js';
-import { openDesk } from './desk.js';
+import { deskTones, openDesk } from './desk.js';
 import type { WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
@@ -189,3 +189,26 @@ for (const { scenario, what, user } of [
     expect(await rang(agent), 'the ringing watcher works').toBe(true);
   });
 }
+
+test('early media: a 183 with an answer plays the far end and stops our ringback; the 200 connects the call', async ({
+  browser,
+}) => {
+  const ivr = await sipp('early-media.xml', 'ivr');
+  const agent = await openDesk(browser, pbx, '1001', hosts);
+  // The agent has used the window (the browser plays sounds only after that).
+  await agent.getByRole('status', { name: 'Line' }).click();
+  await agent.getByLabel('Number or address').fill(`sip:ivr@127.0.0.1:${ivr.ports().sip}`);
+  await agent.keyboard.press('Enter');
+
+  const call = agent.getByRole('region', { name: 'Current call' });
+  await expect(call).toContainText('Ringing (the other side is playing audio)');
+  expect((await deskTones(agent)).ringback.playing).toBe(false);
+  // The far end's answer from the 183 is in the media engine already: the SIP call is not up yet.
+  await expect.poll(() => negotiatedDirection(agent)).toBe('sendrecv');
+  await expect(call).toContainText('Connected', { timeout: 10_000 });
+  expect(await openMediaCalls(agent)).toBe(1);
+
+  await call.getByRole('button', { name: 'Hang up' }).click();
+  expectScenarioPassed(await ivr.done);
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText(cause('local-hangup'));
+});
