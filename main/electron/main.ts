@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, safeStorage, session, type BrowserWindow } from 'electron';
+import { app, powerMonitor, safeStorage, session, type BrowserWindow } from 'electron';
 import { APP_NAME, defaultPolicyPath } from '../../src/config/paths.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
@@ -57,6 +57,9 @@ async function run(): Promise<void> {
     logger,
   });
   serveRenderer(rendererDir, logger);
+  // After a sleep the connection is most likely dead: check it at once, not at the next keepalive.
+  powerMonitor.on('resume', () => void core.dispatch({ type: 'host.event', event: 'resume' }));
+  powerMonitor.on('suspend', () => void core.dispatch({ type: 'host.event', event: 'suspend' }));
   const ipc = new IpcHost(core, logger, trusted);
 
   const openWindow = () => {

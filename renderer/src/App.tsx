@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallPanel } from './components/CallPanel.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
-import { StatusBar } from './components/StatusBar.js';
+import { LineHealthPanel } from './components/LineHealthPanel.js';
+import { StatusBar, type Panel } from './components/StatusBar.js';
 import { useSoftphone } from './state/store.js';
 
 function ConnectionNotice() {
@@ -38,7 +39,7 @@ export function App() {
   const { t, i18n } = useTranslation();
   const settings = useSoftphone((s) => s.settings);
   const line = useSoftphone((s) => s.line);
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [panel, setPanel] = useState<Panel>('calls');
   const language = settings?.values.ui.language;
 
   useEffect(() => {
@@ -51,16 +52,22 @@ export function App() {
   const [neededSettings, setNeededSettings] = useState(false);
   if (needsSettings !== neededSettings) {
     setNeededSettings(needsSettings);
-    if (needsSettings) setSettingsOpen(true);
+    if (needsSettings) setPanel('settings');
   }
 
   return (
     <div className="app">
-      <StatusBar settingsOpen={settingsOpen} onToggleSettings={() => setSettingsOpen(!settingsOpen)} />
+      <StatusBar panel={panel} onPanel={setPanel} />
       <ConnectionNotice />
       <SoundNotice />
       <main className="main" aria-label={t('app.mainArea')}>
-        {settingsOpen && settings ? <SettingsPanel view={settings} /> : <CallPanel />}
+        {panel === 'settings' && settings ? (
+          <SettingsPanel view={settings} />
+        ) : panel === 'health' ? (
+          <LineHealthPanel />
+        ) : (
+          <CallPanel />
+        )}
       </main>
     </div>
   );

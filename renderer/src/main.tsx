@@ -25,6 +25,9 @@ else {
     if (media && state.settings?.values.audio !== before.settings?.values.audio)
       void media.useDevices().catch((error: unknown) => console.warn('could not switch audio devices', error));
   });
+  // The network came back or went away: the line checks itself at once rather than at the next keepalive.
+  for (const event of ['online', 'offline'] as const)
+    window.addEventListener(event, () => void useSoftphone.getState().send({ type: 'host.event', event }));
   const retrySounds = () => tones.update(useSoftphone.getState().calls, devices());
   window.addEventListener('pointerdown', retrySounds);
   window.addEventListener('keydown', retrySounds);

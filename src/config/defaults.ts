@@ -2,7 +2,7 @@ import type { Settings } from '../contract/settings.js';
 
 /** The bottom layer: what a fresh installation starts with before IT or the agent set anything. */
 export const DEFAULT_SETTINGS: Settings = {
-  sip: { wsUrl: '', user: '', authUser: '', domain: '', displayName: '' },
+  sip: { wsUrl: '', wsUrlSecondary: '', user: '', authUser: '', domain: '', displayName: '' },
   agent: { name: '', company: '' },
   ui: { language: 'en' },
   phone: { defaultRegion: 'IT' },

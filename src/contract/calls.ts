@@ -107,6 +107,14 @@ export const Call = z.object({
   /** A short note for whoever takes the call over, written during the consultation. */
   handoverNote: z.string().max(2000).optional(),
   quality: CallQuality.optional(),
+  /** Once ended: how the call sounded over its whole length, for the line-health history. */
+  qualitySummary: z
+    .object({
+      mosAverage: z.number(),
+      mosLowest: z.number(),
+      warnings: z.array(z.enum(['loss', 'jitter', 'delay', 'no-audio'])),
+    })
+    .optional(),
   end: z
     .object({
       cause: CallEndCause,

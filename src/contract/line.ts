@@ -13,6 +13,8 @@ export const LineFailureReason = z.enum([
   'timeout',
   'tls',
   'rejected',
+  /** The connection was up and broke (reset, or the server stopped answering keepalives). */
+  'connection-lost',
 ]);
 export type LineFailureReason = z.infer<typeof LineFailureReason>;
 
@@ -44,3 +46,27 @@ export const LineState = z.discriminatedUnion('status', [
   }),
 ]);
 export type LineState = z.infer<typeof LineState>;
+
+/** What the line has been through: for the agent's line-health panel and the team lead. */
+export const LineHealth = z.object({
+  /** Epoch ms since the line has been registered without a break; absent while it is not. */
+  registeredSince: z.number().optional(),
+  /** The server in use (or last tried). */
+  server: z.string().optional(),
+  /** The line was on the secondary server. */
+  onSecondary: z.boolean(),
+  /** Each time today the line broke and came back, newest first (at most 50). */
+  reconnects: z.array(
+    z.object({ at: z.number(), reason: LineFailureReason, detail: z.string().optional(), downMs: z.number() }),
+  ),
+  lastFailure: z
+    .object({
+      at: z.number(),
+      reason: LineFailureReason,
+      code: z.number().int().optional(),
+      phrase: z.string().optional(),
+      detail: z.string().optional(),
+    })
+    .optional(),
+});
+export type LineHealth = z.infer<typeof LineHealth>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Call } from './calls.js';
-import { LineState } from './line.js';
+import { LineHealth, LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
@@ -59,6 +59,13 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call.note'), callId: z.string(), note: z.string().max(2000) }),
   /** The media engine's figures of the last second, one per call in progress (live call quality). */
   z.object({ type: z.literal('media.stats'), samples: z.array(MediaStatsSample).max(16) }),
+  /**
+   * The host saw the computer wake up, or the network go away or come back (Electron's powerMonitor,
+   * the page's online/offline events): the line checks itself at once.
+   */
+  z.object({ type: z.literal('host.event'), event: z.enum(['resume', 'suspend', 'online', 'offline']) }),
+  /** Write a diagnostics bundle (versions, settings, masked log and SIP trace) into the data folder. */
+  z.object({ type: z.literal('diagnostics.create') }),
   /** The agent has seen the missed calls in the recent-calls list. */
   z.object({ type: z.literal('history.seen') }),
 ]);
@@ -89,11 +96,13 @@ export const StateSnapshot = z.object({
   /** Calls in progress, then the most recently ended one (kept until the next call). */
   calls: z.array(Call),
   history: CallHistory,
+  health: LineHealth,
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
 export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), history: CallHistory }),
+  z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),
   z.object({ type: z.literal('settings'), settings: SettingsView }),
@@ -140,7 +149,19 @@ export const MediaRequest = z.discriminatedUnion('op', [
   }),
   /** Answer the remote offer already set; returns the SDP. */
   z.object({ op: z.literal('answer'), callId: z.string(), hold: z.boolean().optional() }),
-  z.object({ op: z.literal('set-remote'), callId: z.string(), type: z.enum(['offer', 'answer']), sdp: z.string() }),
+  /**
+   * Apply the far end's description. With `answer` (for an offer), also answer it in the same
+   * round trip and return the SDP: answering a call then costs one exchange with the page, not two.
+   */
+  z.object({
+    op: z.literal('set-remote'),
+    callId: z.string(),
+    type: z.enum(['offer', 'answer']),
+    sdp: z.string(),
+    answer: z.object({ hold: z.boolean().optional() }).optional(),
+  }),
+  /** A call rings: open the microphone and create the connection now, so answering is quicker. No SDP yet. */
+  z.object({ op: z.literal('prepare'), callId: z.string() }),
   z.object({ op: z.literal('rollback'), callId: z.string() }),
   z.object({ op: z.literal('dtmf'), callId: z.string(), tones: z.string().regex(/^[0-9A-D#*,]+$/) }),
   z.object({ op: z.literal('mute'), callId: z.string(), muted: z.boolean() }),

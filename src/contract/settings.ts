@@ -20,6 +20,8 @@ const plainText = (max: number) => z.string().trim().max(max, 'invalid.tooLong')
 
 export const SipSettings = z.object({
   wsUrl,
+  /** A second server the line fails over to when the first keeps failing; empty for none. */
+  wsUrlSecondary: wsUrl,
   user: sipUser.max(64, 'invalid.tooLong'),
   authUser: sipUser.max(64, 'invalid.tooLong'),
   domain: hostName,

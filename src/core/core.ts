@@ -14,6 +14,7 @@ import { SettingsStore } from '../config/store.js';
 import type { Logger } from '../log/logger.js';
 import { SecretStoreUnavailableError, type SecretStore } from '../secrets/secret-store.js';
 import { CallHistoryStore } from '../telephony/history.js';
+import { LineHealthTracker } from '../telephony/line-health.js';
 import { Phone } from '../telephony/phone.js';
 import { Registration, type RegistrationOptions } from '../telephony/registration.js';
 import { MediaRouter, type MediaChannel } from './media-channel.js';
@@ -50,11 +51,13 @@ export class Core {
   private readonly phone: Phone;
   private calls: Call[] = [];
   private readonly history: CallHistoryStore;
+  private readonly health: LineHealthTracker;
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
     this.media = new MediaRouter(ports.mediaTimeoutMs);
     this.history = new CallHistoryStore(path.join(ports.dataDir, 'call-history.json'), ports.logger);
+    this.health = new LineHealthTracker(() => this.settings.values.sip.wsUrl);
     this.phone = new Phone({
       media: this.media,
       logger: ports.logger.child({ part: 'phone' }),
@@ -99,6 +102,7 @@ export class Core {
       settings: this.settingsView(),
       calls: this.calls,
       history: this.history.view(),
+      health: this.health.view(),
     };
   }
 
@@ -140,6 +144,13 @@ export class Core {
         return this.phone.note(command.callId, command.note);
       case 'media.stats':
         return this.phone.stats(command.samples);
+      case 'host.event':
+        this.ports.logger.info({ event: command.event }, 'host event');
+        // Suspend: nothing to do before sleeping; the checks come on the way back.
+        if (command.event !== 'suspend' && command.event !== 'offline') this.registration?.checkNow();
+        return { ok: true };
+      case 'diagnostics.create':
+        return { ok: false, error: { code: 'internal', message: 'diagnostics-unavailable' } };
       case 'history.seen':
         this.history.markSeen(Date.now());
         this.emit({ type: 'history', history: this.history.view() });
@@ -177,6 +188,7 @@ export class Core {
   private setLine(line: LineState): void {
     this.line = line;
     this.emit({ type: 'line', line });
+    if (this.health.observe(line)) this.emit({ type: 'health', health: this.health.view() });
   }
 
   private async updateSettings(changes: unknown, sipPassword: string | undefined): Promise<CommandResult> {
@@ -225,6 +237,8 @@ export class Core {
         onInvite: (invitation) => this.phone.receive(invitation),
         sessionDescriptionHandlerFactory: this.phone.sessionDescriptionHandlerFactory,
         onUserAgent: (ua) => this.phone.attach(ua),
+        onFlowRestored: () => this.phone.transportRestored(),
+        callsInProgress: () => this.calls.some((call) => call.state !== 'ended'),
         logger: this.ports.logger.child({ part: 'registration' }),
         userAgentString: `${this.ports.app.name.replace(/\s+/g, '')}/${this.ports.app.version}`,
       },

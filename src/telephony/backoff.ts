@@ -3,7 +3,12 @@ export interface BackoffPolicy {
   maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 120_000 };
+/**
+ * Short on purpose: an agent's line must be back within seconds of the server (RFC 5626 suggests
+ * 30 s and more, for fleets of idle phones). The 50–100% jitter still spreads a restart's
+ * reconnections, and a server under load can ask for more with Retry-After.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 4_000 };
 
 /**
  * Delay before the next try after `failures` consecutive failures (1 = first failure), after

@@ -16,6 +16,7 @@ const TLS_CODES = new Set([
 
 /** Why the WebSocket to the server could not be opened or was lost. */
 export function classifyTransportError(error: Error | undefined, server: string): LineFailure {
+  if (error?.name === 'KeepaliveTimeoutError') return { reason: 'connection-lost', server, detail: error.message };
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
   const message = error?.message ?? '';
   if (TLS_CODES.has(code) || /certificate|ssl|tls/i.test(message)) {
@@ -46,6 +47,7 @@ export function classifyRegisterResponse(statusCode: number, phrase: string, ser
   if (statusCode === 404) return { reason: 'unknown-user', ...base };
   if (statusCode === 408 || statusCode === 504) return { reason: 'timeout', ...base };
   if (statusCode === 502 || statusCode === 503) return { reason: 'unreachable', ...base };
+  if (statusCode === 500 || statusCode === 480) return { reason: 'unreachable', ...base };
   return { reason: 'rejected', ...base };
 }
 
@@ -57,4 +59,10 @@ export function needsNewSettings(failure: LineFailure): boolean {
     failure.reason === 'not-configured' ||
     failure.reason === 'missing-password'
   );
+}
+
+/** A server's Retry-After (RFC 3261 §20.33): seconds, with an optional comment and duration. */
+export function retryAfterMs(header: string | undefined): number | undefined {
+  const seconds = /^\s*(\d+)/.exec(header ?? '')?.[1];
+  return seconds === undefined ? undefined : Math.min(Number(seconds), 3600) * 1000;
 }

@@ -30,6 +30,10 @@ export interface ProxiedDescriptionOptions extends SessionDescriptionHandlerOpti
 export class ProxiedSessionDescriptionHandler implements SessionDescriptionHandler {
   private signaling: 'stable' | 'have-local-offer' | 'have-remote-offer' = 'stable';
   private closed = false;
+  /** Our hold state as last asked by sip.js: an answer made ahead of time keeps it. */
+  private hold = false;
+  /** The answer the media engine made together with the far end's offer, for the next getDescription. */
+  private preparedAnswer: { sdp: string; hold: boolean } | undefined;
 
   constructor(
     readonly callId: string,
@@ -44,9 +48,15 @@ export class ProxiedSessionDescriptionHandler implements SessionDescriptionHandl
 
   async getDescription(options?: ProxiedDescriptionOptions): Promise<BodyAndContentType> {
     if (this.closed) throw new Error('the call is closed');
-    const hold = options?.hold;
+    const hold = options?.hold ?? this.hold;
+    this.hold = hold;
     if (this.signaling === 'have-remote-offer') {
-      const { sdp } = await this.media.request({ op: 'answer', callId: this.callId, hold });
+      const prepared = this.preparedAnswer;
+      this.preparedAnswer = undefined;
+      const sdp =
+        prepared && prepared.hold === hold
+          ? prepared.sdp
+          : (await this.media.request({ op: 'answer', callId: this.callId, hold })).sdp;
       this.signaling = 'stable';
       return { body: requireSdp(sdp), contentType: 'application/sdp' };
     }
@@ -63,7 +73,17 @@ export class ProxiedSessionDescriptionHandler implements SessionDescriptionHandl
   async setDescription(sdp: string): Promise<void> {
     if (this.closed) throw new Error('the call is closed');
     const type = this.signaling === 'have-local-offer' ? 'answer' : 'offer';
-    await this.media.request({ op: 'set-remote', callId: this.callId, type, sdp });
+    if (type === 'offer') {
+      // sip.js asks for our answer right after this: let the page make it in the same round trip.
+      const { sdp: answer } = await this.media.request({
+        op: 'set-remote',
+        callId: this.callId,
+        type,
+        sdp,
+        answer: { hold: this.hold },
+      });
+      this.preparedAnswer = answer ? { sdp: answer, hold: this.hold } : undefined;
+    } else await this.media.request({ op: 'set-remote', callId: this.callId, type, sdp });
     this.signaling = type === 'answer' ? 'stable' : 'have-remote-offer';
     this.onRemoteDescription(sdp, type);
   }
@@ -73,6 +93,7 @@ export class ProxiedSessionDescriptionHandler implements SessionDescriptionHandl
   }
 
   async rollbackDescription(): Promise<void> {
+    this.preparedAnswer = undefined;
     if (this.signaling === 'stable') return;
     await this.media.request({ op: 'rollback', callId: this.callId });
     this.signaling = 'stable';

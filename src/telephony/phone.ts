@@ -9,7 +9,7 @@ import {
   type URI,
 } from 'sip.js';
 import type { IncomingResponse } from 'sip.js/lib/core/messages/incoming-response.js';
-import type { Call, CallEndCause } from '../contract/calls.js';
+import type { Call, CallEndCause, CallQuality } from '../contract/calls.js';
 import type { CommandResult, MediaStatsSample } from '../contract/messages.js';
 import type { Settings } from '../contract/settings.js';
 import type { Logger } from '../log/logger.js';
@@ -36,6 +36,7 @@ interface LiveCall {
   /** What ended it, decided when we learn it (a CANCEL, a 486, our own hang-up), applied on Terminated. */
   pendingEnd?: Call['end'];
   quality?: QualityMeter;
+  qualityTotals?: { sum: number; count: number; lowest: number; warnings: Set<NonNullable<CallQuality['warning']>> };
   autoAnswerTimer?: ReturnType<typeof setTimeout>;
 }
 
@@ -49,6 +50,8 @@ export interface PhoneOptions {
   onChange: (calls: Call[]) => void;
   /** A call ended: for the recent-calls list. */
   onEnded?: (call: Call) => void;
+  /** How long calls wait for a broken connection to come back before they end (default 45 s). */
+  recoveryMs?: number;
   now?: () => number;
 }
 
@@ -75,9 +78,12 @@ export class Phone {
   private lastEnded: Call | undefined;
   private ua: UserAgent | undefined;
   private readonly now: () => number;
+  private readonly recoveryMs: number;
+  private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: PhoneOptions) {
     this.now = options.now ?? Date.now;
+    this.recoveryMs = options.recoveryMs ?? 45_000;
   }
 
   /** The factory sip.js calls for each session's media. */
@@ -101,9 +107,53 @@ export class Phone {
     return this.lastEnded ? [...calls, this.lastEnded] : calls;
   }
 
-  /** The connection to the PBX is gone: whatever ends now ended because of the network. */
+  /**
+   * The connection to the PBX is gone: whatever ends now ended because of the network. Calls stay
+   * up (their audio does not go through the PBX's signalling) while the line reconnects, for a
+   * bounded time; then they end as "network", since nobody could reach us to end them.
+   */
   transportLost(): void {
     for (const entry of this.live.values()) entry.pendingEnd ??= { cause: 'network' };
+    if (this.live.size === 0 || this.recoveryTimer) return;
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = undefined;
+      for (const entry of this.live.values()) {
+        this.options.logger.warn({ callId: entry.call.id }, 'the line did not come back in time: ending the call');
+        entry.pendingEnd = { cause: 'network', detail: 'the connection to the phone server did not come back' };
+        void entry.session.dispose().catch(() => undefined);
+      }
+    }, this.recoveryMs);
+  }
+
+  /**
+   * A new connection is registered on the same UserAgent: each call in progress sends a re-INVITE
+   * over it (with an ICE restart, as after any network change), which moves the dialog's route to
+   * the new flow so the other side's BYE, hold or transfer reaches us again. A call whose re-INVITE
+   * fails is ended: it could no longer be ended or transferred by the other side.
+   */
+  transportRestored(): void {
+    clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = undefined;
+    for (const entry of this.live.values()) {
+      if (entry.pendingEnd?.cause === 'network') delete entry.pendingEnd;
+      if (entry.session.state !== SessionState.Established) continue;
+      void this.reinvite(entry, { hold: entry.call.hold.local, offerOptions: { iceRestart: true } }).then((ok) => {
+        if (ok || !this.live.has(entry.call.id)) return;
+        this.options.logger.warn({ callId: entry.call.id }, 'the call could not be moved to the new connection');
+        entry.pendingEnd = { cause: 'network', detail: 'the call could not be recovered after the connection broke' };
+        void entry.session.bye().catch(() => entry.session.dispose());
+      });
+    }
+  }
+
+  /** Sends a re-INVITE with these media options; true when the far end accepted it. */
+  private reinvite(entry: LiveCall, options: ProxiedDescriptionOptions): Promise<boolean> {
+    entry.session.sessionDescriptionHandlerOptionsReInvite = options;
+    return new Promise<boolean>((resolve) => {
+      entry.session
+        .invite({ requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) } })
+        .catch(() => resolve(false));
+    });
   }
 
   // ---- incoming ---------------------------------------------------------------------------------
@@ -165,7 +215,10 @@ export class Phone {
       }
     }
     // A call refused on arrival never rings: the UI sees it only once it has ended.
-    if (!call.pendingEnd) this.emit();
+    if (call.pendingEnd) return;
+    this.emit();
+    // While it rings, the page opens the microphone and the connection, so answering is quicker.
+    void this.options.media.request({ op: 'prepare', callId: call.call.id }).catch(() => undefined);
   }
 
   async answer(callId: string): Promise<CommandResult> {
@@ -275,13 +328,7 @@ export class Phone {
     const entry = this.live.get(callId);
     if (!entry || entry.session.state !== SessionState.Established) return fail('call-not-active');
     if (entry.call.hold.local === hold) return { ok: true };
-    const options: ProxiedDescriptionOptions = { hold };
-    entry.session.sessionDescriptionHandlerOptionsReInvite = options;
-    const accepted = await new Promise<boolean>((resolve) => {
-      entry.session
-        .invite({ requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) } })
-        .catch(() => resolve(false));
-    });
+    const accepted = await this.reinvite(entry, { hold });
     if (!accepted) return { ok: false, error: { code: 'internal', message: hold ? 'hold-failed' : 'resume-failed' } };
     this.update(callId, (call) => void (call.hold.local = hold));
     return { ok: true };
@@ -435,6 +482,13 @@ export class Phone {
       if (!entry || entry.call.state !== 'active') continue;
       entry.quality ??= new QualityMeter();
       const quality = entry.quality.add(sample, { held: entry.call.hold.local || entry.call.hold.remote });
+      if (quality) {
+        const totals = (entry.qualityTotals ??= { sum: 0, count: 0, lowest: quality.mos, warnings: new Set() });
+        totals.sum += quality.mos;
+        totals.count += 1;
+        totals.lowest = Math.min(totals.lowest, quality.mos);
+        if (quality.warning) totals.warnings.add(quality.warning);
+      }
       if (quality && JSON.stringify(quality) !== JSON.stringify(entry.call.quality))
         this.update(sample.callId, (call) => void (call.quality = quality));
     }
@@ -490,8 +544,20 @@ export class Phone {
     entry.call.state = 'ended';
     entry.call.endedAt = this.now();
     entry.call.end = entry.pendingEnd ?? { cause: 'failed' };
+    const totals = entry.qualityTotals;
+    if (totals && totals.count > 0) {
+      entry.call.qualitySummary = {
+        mosAverage: Math.round((totals.sum / totals.count) * 100) / 100,
+        mosLowest: totals.lowest,
+        warnings: [...totals.warnings],
+      };
+    }
+    delete entry.call.quality;
     entry.call.hold = { local: false, remote: false };
     clearTimeout(entry.autoAnswerTimer);
+    // A call prepared while ringing but never answered has no SessionDescriptionHandler to close it.
+    if (this.options.media.available())
+      void this.options.media.request({ op: 'close', callId: entry.call.id }).catch(() => undefined);
     this.lastEnded = entry.call;
     // A consultation that ended before the transfer was completed: the customer is still on hold.
     const customer = entry.call.consultFor ? this.live.get(entry.call.consultFor) : undefined;

@@ -10,11 +10,25 @@ import {
 import type { LineState } from '../contract/line.js';
 import type { Logger } from '../log/logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { classifyRegisterResponse, classifyTransportError, needsNewSettings, type LineFailure } from './failure.js';
-import { installNodeWebSocket, takeSocketError } from './websocket.js';
+import {
+  classifyRegisterResponse,
+  classifyTransportError,
+  needsNewSettings,
+  retryAfterMs,
+  type LineFailure,
+} from './failure.js';
+import {
+  DEFAULT_KEEPALIVE,
+  installNodeWebSocket,
+  probeOpenConnections,
+  takeSocketError,
+  type KeepaliveOptions,
+} from './websocket.js';
 
 export interface SipAccount {
   wsUrl: string;
+  /** A second server to fail over to when the first keeps failing; empty for none. */
+  wsUrlSecondary?: string;
   user: string;
   authUser?: string;
   domain: string;
@@ -36,6 +50,21 @@ export interface RegistrationOptions {
   sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory;
   /** Told of the UserAgent calls can be placed on once registered, and of its loss (undefined). */
   onUserAgent?: (ua: UserAgent | undefined) => void;
+  /**
+   * The connection broke and a new one is registered on the same UserAgent: calls in progress
+   * survived in sip.js and must move their dialogs onto the new flow (a re-INVITE).
+   */
+  onFlowRestored?: () => void;
+  /** Whether calls are up: the line then never switches servers (the calls live on this one). */
+  callsInProgress?: () => boolean;
+  /** SIP WebSocket keepalive (RFC 6455 ping). */
+  keepalive?: KeepaliveOptions;
+  /** Consecutive failures on the primary server before trying the secondary (default 3). */
+  failoverAfter?: number;
+  /** How long to stay on the secondary before checking whether the primary is back (default 5 min). */
+  primaryRecheckMs?: number;
+  /** For the primary check: opens a WebSocket to the server and says whether it answered. */
+  probeServer?: (server: string) => Promise<boolean>;
 }
 
 type Listener = (state: LineState) => void;
@@ -43,14 +72,26 @@ type Listener = (state: LineState) => void;
 /**
  * The agent's line: one SIP account registered over WebSocket with sip.js. It reports its state in
  * the contract's terms, retries with backoff and jitter after failures that retrying can mend, and
- * unregisters cleanly when stopped. Every attempt builds a fresh UserAgent and Registerer, since a
- * Registerer can stick at "request already in progress" after its transport broke.
+ * unregisters cleanly when stopped.
+ *
+ * A broken connection is replaced on the same UserAgent (`reconnect()`), so that calls in progress
+ * keep their dialogs; every attempt gets a fresh Registerer, since one can stick at "request
+ * already in progress" after its transport broke. A new UserAgent is made only for another server
+ * (failover to the secondary and back) or after `stop()`.
  */
 export class Registration {
   private current: LineState = { status: 'unregistered' };
   private readonly listeners = new Set<Listener>();
   private ua: UserAgent | undefined;
+  /** The server the current UserAgent talks to. */
+  private uaServer: string | undefined;
   private registerer: Registerer | undefined;
+  /** This UserAgent has been registered before: the next registration is a restored flow. */
+  private everRegistered = false;
+  private onSecondary = false;
+  /** Failures in a row on the server in use, for the failover decision. */
+  private serverFailures = 0;
+  private primaryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
@@ -67,7 +108,7 @@ export class Registration {
     private readonly account: SipAccount,
     private readonly options: RegistrationOptions,
   ) {
-    installNodeWebSocket();
+    installNodeWebSocket(options.keepalive ?? DEFAULT_KEEPALIVE);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.registerTimeoutMs = options.registerTimeoutMs ?? 10_000;
     this.expiresSeconds = options.expiresSeconds ?? 300;
@@ -103,13 +144,28 @@ export class Registration {
     void this.attempt();
   }
 
+  /**
+   * The computer woke up or its network changed: a registered line checks its connection at once
+   * (a dead one is replaced within seconds instead of at the next keepalive); a failed one retries now.
+   */
+  checkNow(): void {
+    if (!this.running) return;
+    if (this.current.status === 'failed') return this.retryNow();
+    if (this.current.status === 'registered' && probeOpenConnections(3_000) === 0) void this.attempt();
+  }
+
   /** Unregisters (waiting briefly for the server's answer) and closes the connection. */
   async stop(): Promise<void> {
     this.running = false;
     this.generation++;
     this.clearRetry();
+    clearTimeout(this.primaryTimer);
     await this.teardown();
     this.setState({ status: 'unregistered' });
+  }
+
+  private get server(): string {
+    return this.onSecondary && this.account.wsUrlSecondary ? this.account.wsUrlSecondary : this.account.wsUrl;
   }
 
   private setState(state: LineState): void {
@@ -130,7 +186,9 @@ export class Registration {
     const ua = this.ua;
     const registerer = this.registerer;
     this.ua = undefined;
+    this.uaServer = undefined;
     this.registerer = undefined;
+    this.everRegistered = false;
     if (!ua) return;
     this.options.onUserAgent?.(undefined);
     await withTimeout(
@@ -145,16 +203,42 @@ export class Registration {
   private async attempt(): Promise<void> {
     this.clearRetry();
     const generation = ++this.generation;
-    const server = this.account.wsUrl;
+    const server = this.server;
     this.setState({ status: 'registering', server, attempt: this.failures });
-    await this.teardown();
+    // The registration of a broken flow is dead; a fresh Registerer takes its place.
+    const stale = this.registerer;
+    this.registerer = undefined;
+    void stale?.dispose().catch(() => undefined);
+    if (this.ua && this.uaServer !== server) await this.teardown();
     if (generation !== this.generation) return;
 
     const startedAt = this.now();
+    let ua = this.ua;
+    try {
+      if (ua) {
+        // Same server: a new connection for the same UserAgent keeps the calls' dialogs.
+        if (!ua.isConnected()) await ua.reconnect();
+      } else {
+        ua = this.createUserAgent(server, generation);
+        if (!ua) return;
+        this.ua = ua;
+        this.uaServer = server;
+        await ua.start();
+      }
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.fail(generation, classifyTransportError(takeSocketError(server, startedAt) ?? (error as Error), server));
+      return;
+    }
+    if (generation !== this.generation) return;
+    await this.register(ua, server, generation);
+  }
+
+  private createUserAgent(server: string, generation: number): UserAgent | undefined {
     const uri = UserAgent.makeURI(`sip:${this.account.user}@${this.account.domain}`);
     if (!uri) {
       this.fail(generation, { reason: 'not-configured', server, detail: 'the SIP address is not valid' });
-      return;
+      return undefined;
     }
     const log = this.options.logger;
     const ua = new UserAgent({
@@ -176,8 +260,12 @@ export class Registration {
       sipExtensionReplaces: SIPExtension.Supported,
       delegate: {
         onDisconnect: (error) => {
-          if (generation !== this.generation || !error) return;
-          this.fail(generation, classifyTransportError(takeSocketError(server, startedAt) ?? error, server));
+          if (ua !== this.ua || !error || !this.running) return;
+          const failure = classifyTransportError(takeSocketError(server, 0) ?? error, server);
+          // It was up: whatever the socket said, the agent's words are "the connection was lost".
+          if (this.current.status === 'registered' && failure.reason === 'unreachable')
+            failure.reason = 'connection-lost';
+          this.fail(this.generation, failure);
         },
         onInvite: (invitation) => {
           if (this.options.onInvite) this.options.onInvite(invitation);
@@ -188,17 +276,10 @@ export class Registration {
         ? { sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory }
         : {}),
     });
-    this.ua = ua;
+    return ua;
+  }
 
-    try {
-      await ua.start();
-    } catch (error) {
-      if (generation !== this.generation) return;
-      this.fail(generation, classifyTransportError(takeSocketError(server, startedAt) ?? (error as Error), server));
-      return;
-    }
-    if (generation !== this.generation) return;
-
+  private async register(ua: UserAgent, server: string, generation: number): Promise<void> {
     const registerer = new Registerer(ua, { expires: this.expiresSeconds, logConfiguration: false });
     this.registerer = registerer;
     const timeout = setTimeout(() => {
@@ -215,7 +296,12 @@ export class Registration {
       if (state === RegistererState.Registered && this.current.status !== 'registered') {
         clearTimeout(timeout);
         this.failures = 0;
+        this.serverFailures = 0;
+        const restored = this.everRegistered;
+        this.everRegistered = true;
         this.options.onUserAgent?.(ua);
+        if (restored) this.options.onFlowRestored?.();
+        if (this.onSecondary) this.schedulePrimaryCheck();
         this.setState({
           status: 'registered',
           server,
@@ -242,7 +328,12 @@ export class Registration {
             clearTimeout(timeout);
             if (generation !== this.generation) return;
             const { statusCode, reasonPhrase } = response.message;
-            this.fail(generation, classifyRegisterResponse(statusCode ?? 0, reasonPhrase ?? '', server));
+            this.fail(
+              generation,
+              classifyRegisterResponse(statusCode ?? 0, reasonPhrase ?? '', server),
+              // A server that says when to come back (503 with Retry-After) is taken at its word.
+              retryAfterMs(response.message.getHeader('retry-after')),
+            );
           },
         },
       });
@@ -255,12 +346,15 @@ export class Registration {
 
   private grantedExpires: number | undefined;
 
-  private fail(generation: number, failure: LineFailure): void {
+  private fail(generation: number, failure: LineFailure, notBeforeMs?: number): void {
     if (generation !== this.generation || !this.running) return;
     this.failures++;
+    this.serverFailures++;
     this.generation++;
     const retry = !needsNewSettings(failure);
-    const delay = retry ? backoffDelay(this.failures, this.backoff, this.random) : undefined;
+    const delay = retry
+      ? Math.max(backoffDelay(this.failures, this.backoff, this.random), notBeforeMs ?? 0)
+      : undefined;
     this.options.logger.warn(
       { reason: failure.reason, code: failure.code, attempt: this.failures, retryInMs: delay },
       'line registration failed',
@@ -271,13 +365,66 @@ export class Registration {
       attempt: this.failures,
       retryAt: delay === undefined ? undefined : this.now() + delay,
     });
-    void this.teardown();
-    if (delay !== undefined) {
-      this.retryTimer = setTimeout(() => {
-        if (this.running) void this.attempt();
-      }, delay);
+    this.options.onUserAgent?.(undefined);
+    if (delay === undefined) return;
+    // Keep failing on one server, and no call would be lost by leaving it: try the other one.
+    const calls = this.options.callsInProgress?.() ?? false;
+    if (this.account.wsUrlSecondary && !calls && this.serverFailures >= (this.options.failoverAfter ?? 3)) {
+      this.onSecondary = !this.onSecondary;
+      this.serverFailures = 0;
+      this.options.logger.warn({ server: this.server }, 'switching to the other phone server');
     }
+    this.retryTimer = setTimeout(() => {
+      if (this.running) void this.attempt();
+    }, delay);
   }
+
+  /** On the secondary, look now and then whether the primary answers again, and go back when calm. */
+  private schedulePrimaryCheck(): void {
+    clearTimeout(this.primaryTimer);
+    this.primaryTimer = setTimeout(
+      () => {
+        void (async () => {
+          if (!this.running || !this.onSecondary) return;
+          const back = await (this.options.probeServer ?? probeWebSocket)(this.account.wsUrl);
+          if (!this.running || !this.onSecondary) return;
+          if (!back || this.options.callsInProgress?.()) return this.schedulePrimaryCheck();
+          this.options.logger.info('the primary phone server answers again: going back to it');
+          this.onSecondary = false;
+          this.serverFailures = 0;
+          void this.attempt();
+        })();
+      },
+      this.options.primaryRecheckMs ?? 5 * 60_000,
+    );
+  }
+}
+
+/** Whether a SIP WebSocket server accepts a connection now (closed again at once). */
+export function probeWebSocket(server: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const Socket = (globalThis as unknown as { WebSocket: new (url: string, protocol: string) => WebSocket }).WebSocket;
+    let socket: WebSocket;
+    try {
+      socket = new Socket(server, 'sip');
+    } catch {
+      return resolve(false);
+    }
+    const timer = setTimeout(() => finish(false), 5_000);
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.onopen = socket.onerror = socket.onclose = null;
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+      resolve(ok);
+    };
+    socket.onopen = () => finish(true);
+    socket.onerror = () => finish(false);
+    socket.onclose = () => finish(false);
+  });
 }
 
 function grantedExpires(expiresHeader: string | undefined, contacts: string[]): number | undefined {

@@ -38,7 +38,7 @@ test('an agent enters the account in Settings and the line registers', async ({ 
   await expect(line).toContainText('not set up yet');
 
   // The settings open by themselves when nothing else can help.
-  await page.getByLabel('Server address (WebSocket)').fill(pbx.wsUrl);
+  await page.getByLabel('Server address (WebSocket)', { exact: true }).fill(pbx.wsUrl);
   await page.getByLabel('User', { exact: true }).fill(agent.user);
   await page.getByLabel('Domain').fill(pbx.domain);
   await page.getByLabel('Password').fill(agent.password);
@@ -89,7 +89,7 @@ test('a server that is down is reported, and the line registers when the agent f
   await expect(line).toContainText(/Next try in \d+ seconds?/);
 
   await page.getByRole('button', { name: 'Settings' }).click();
-  const address = page.getByLabel('Server address (WebSocket)');
+  const address = page.getByLabel('Server address (WebSocket)', { exact: true });
   await address.fill('http://wrong');
   await expect(page.getByText('Must start with ws:// or wss://')).toBeVisible();
   await address.fill(pbx.wsUrl);
@@ -108,8 +108,8 @@ test('settings locked by IT are shown as locked, and a broken policy key is name
   });
   await page.goto(web.url);
   await expect(page.getByRole('status', { name: 'Line' })).toContainText('No SIP password is saved');
-  await expect(page.getByLabel('Server address (WebSocket)')).toBeDisabled();
-  await expect(page.getByLabel('Server address (WebSocket)')).toHaveValue(pbx.wsUrl);
+  await expect(page.getByLabel('Server address (WebSocket)', { exact: true })).toBeDisabled();
+  await expect(page.getByLabel('Server address (WebSocket)', { exact: true })).toHaveValue(pbx.wsUrl);
   await expect(page.getByLabel('Domain')).toBeDisabled();
   await expect(page.getByText('Locked by your IT administrator')).toHaveCount(2);
   const problems = page.getByRole('alert').filter({ hasText: 'Problems in the configuration files' });

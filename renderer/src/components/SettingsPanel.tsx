@@ -33,6 +33,7 @@ type FormValues = z.infer<typeof FormSchema>;
 
 const HELP: Partial<Record<SettingKey, string>> = {
   'sip.wsUrl': 'settings.field.sip.wsUrlHelp',
+  'sip.wsUrlSecondary': 'settings.field.sip.wsUrlSecondaryHelp',
   'sip.authUser': 'settings.field.sip.authUserHelp',
 };
 
@@ -241,6 +242,7 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
         <fieldset>
           <legend>{t('settings.section.sip')}</legend>
           <TextSetting name="sip.wsUrl" control={control} locked={locked('sip.wsUrl')} />
+          <TextSetting name="sip.wsUrlSecondary" control={control} locked={locked('sip.wsUrlSecondary')} />
           <TextSetting name="sip.user" control={control} locked={locked('sip.user')} />
           <TextSetting name="sip.authUser" control={control} locked={locked('sip.authUser')} />
           <TextSetting name="sip.domain" control={control} locked={locked('sip.domain')} />

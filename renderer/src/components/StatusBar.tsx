@@ -46,7 +46,9 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
 }
 
 /** Always visible: the line's state in words, and what the agent can do about it. */
-export function StatusBar({ onToggleSettings, settingsOpen }: { onToggleSettings: () => void; settingsOpen: boolean }) {
+export type Panel = 'calls' | 'settings' | 'health';
+
+export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: Panel) => void }) {
   const { t } = useTranslation();
   const line = useSoftphone((s) => s.line);
   const send = useSoftphone((s) => s.send);
@@ -71,8 +73,19 @@ export function StatusBar({ onToggleSettings, settingsOpen }: { onToggleSettings
             {t('line.disconnect')}
           </Button>
         )}
-        <Button className="button button--quiet" aria-expanded={settingsOpen} onPress={onToggleSettings}>
-          {settingsOpen ? t('app.closeSettings') : t('app.settings')}
+        <Button
+          className="button button--quiet"
+          aria-expanded={panel === 'health'}
+          onPress={() => onPanel(panel === 'health' ? 'calls' : 'health')}
+        >
+          {panel === 'health' ? t('app.closeHealth') : t('app.health')}
+        </Button>
+        <Button
+          className="button button--quiet"
+          aria-expanded={panel === 'settings'}
+          onPress={() => onPanel(panel === 'settings' ? 'calls' : 'settings')}
+        >
+          {panel === 'settings' ? t('app.closeSettings') : t('app.settings')}
         </Button>
       </div>
     </header>

@@ -103,8 +103,13 @@ export class MediaEngine {
         return { sdp: pc.localDescription?.sdp };
       }
       case 'set-remote': {
-        const { pc } = await this.media(request.callId);
-        await pc.setRemoteDescription({ type: request.type, sdp: request.sdp });
+        const call = await this.media(request.callId);
+        await call.pc.setRemoteDescription({ type: request.type, sdp: request.sdp });
+        if (!request.answer) return {};
+        return this.handle({ op: 'answer', callId: request.callId, hold: request.answer.hold });
+      }
+      case 'prepare': {
+        await this.media(request.callId);
         return {};
       }
       case 'rollback': {

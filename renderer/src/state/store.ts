@@ -5,6 +5,7 @@ import {
   type Call,
   type Command,
   type CallHistory,
+  type LineHealth,
   type CommandResult,
   type CoreEvent,
   type LineState,
@@ -33,6 +34,7 @@ interface CallsSlice {
 }
 interface HistorySlice {
   history: CallHistory;
+  health: LineHealth;
 }
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
@@ -62,6 +64,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   line: { status: 'unregistered' },
   calls: [],
   history: { calls: [], unseenMissed: 0 },
+  health: { onSecondary: false, reconnects: [] },
   soundBlocked: false,
   applyEvent(event) {
     switch (event.type) {
@@ -72,10 +75,14 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           settings: event.state.settings,
           calls: event.state.calls,
           history: event.state.history,
+          health: event.state.health,
         });
         break;
       case 'history':
         set({ history: event.history });
+        break;
+      case 'health':
+        set({ health: event.health });
         break;
       case 'calls':
         set({ calls: event.calls });
