@@ -168,12 +168,11 @@ async function oneCall(
       throw new Error(`${callee.label}: no answer start recorded`);
     if (atCallee.peerConnections !== 1 || atCallee.peerConnectionAt === null)
       throw new Error(`${callee.label}: ${atCallee.peerConnections} peer connections in one call`);
-    // Accepting creates the callee's peer connection: if that seems to come first, the two
-    // processes' clocks disagree (Date.now() is whole ms, hence the 1 ms of slack).
-    if (answeredAt > atCallee.peerConnectionAt + 1)
-      throw new Error(
-        `${callee.label}: accept() at ${answeredAt} is after its peer connection (${atCallee.peerConnectionAt})`,
-      );
+    // No audio can arrive before the answer is made (the caller has no answer to start ICE with):
+    // if it seems to, the two processes' clocks disagree. (The softphone's page prepares its peer
+    // connection while the call rings, so the connection's creation is no landmark.)
+    if (atCallee.firstPacketAt < answeredAt)
+      throw new Error(`${callee.label}: first audio at ${atCallee.firstPacketAt} is before accept() (${answeredAt})`);
     const invite = atCaller?.invitesSent.find((sent) => sent.cseq === atCaller.okCSeq);
     if (!atCaller || atCaller.okAt === null || !invite) throw new Error('the caller saw no INVITE answered by 200 OK');
     return {

@@ -52,6 +52,7 @@ async function run(): Promise<void> {
   const core = new Core({
     app: { name: APP_NAME, version: app.getVersion(), host: 'electron' },
     dataDir: userData,
+    logFile: path.join(userData, 'logs', 'core.log'),
     settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json') },
     secrets: new SafeStorageSecretStore({ safeStorage, file: path.join(userData, 'secrets.bin'), logger }),
     logger,

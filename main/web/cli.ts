@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   const core = new Core({
     app: { name: APP_NAME, version: readVersion(), host: 'web' },
     dataDir,
+    logFile: path.join(dataDir, 'logs', 'core.log'),
     settingsFiles: {
       policy: defaultPolicyPath(),
       user: path.resolve(args.config ?? path.join(dataDir, 'settings.json')),

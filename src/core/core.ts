@@ -13,6 +13,8 @@ import path from 'node:path';
 import { SettingsStore } from '../config/store.js';
 import type { Logger } from '../log/logger.js';
 import { SecretStoreUnavailableError, type SecretStore } from '../secrets/secret-store.js';
+import { writeDiagnosticsBundle } from '../diagnostics/bundle.js';
+import { SipTrace } from '../diagnostics/sip-trace.js';
 import { CallHistoryStore } from '../telephony/history.js';
 import { LineHealthTracker } from '../telephony/line-health.js';
 import { Phone } from '../telephony/phone.js';
@@ -23,8 +25,10 @@ import { MediaRouter, type MediaChannel } from './media-channel.js';
 export interface CorePorts {
   app: AppInfo;
   settingsFiles: { policy?: string; user: string };
-  /** The folder the core keeps its own files in (the recent-calls list). */
+  /** The folder the core keeps its own files in (the recent-calls list, diagnostics bundles). */
   dataDir: string;
+  /** The core's log file, for the diagnostics bundle. */
+  logFile?: string;
   secrets: SecretStore;
   logger: Logger;
   /** Tuning for tests (faster backoff); production uses the defaults. */
@@ -52,6 +56,8 @@ export class Core {
   private calls: Call[] = [];
   private readonly history: CallHistoryStore;
   private readonly health: LineHealthTracker;
+  /** The last SIP messages, masked as they are recorded: for the diagnostics bundle. */
+  private readonly trace = new SipTrace();
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
@@ -150,7 +156,7 @@ export class Core {
         if (command.event !== 'suspend' && command.event !== 'offline') this.registration?.checkNow();
         return { ok: true };
       case 'diagnostics.create':
-        return { ok: false, error: { code: 'internal', message: 'diagnostics-unavailable' } };
+        return this.createDiagnostics();
       case 'history.seen':
         this.history.markSeen(Date.now());
         this.emit({ type: 'history', history: this.history.view() });
@@ -168,6 +174,25 @@ export class Core {
         this.offlineByChoice = true;
         await this.restartLine();
         return { ok: true };
+    }
+  }
+
+  private async createDiagnostics(): Promise<CommandResult> {
+    try {
+      const { file, bytes } = await writeDiagnosticsBundle({
+        dir: path.join(this.ports.dataDir, 'diagnostics'),
+        app: this.ports.app,
+        settings: this.settings.values,
+        lineHealth: { line: this.line, health: this.health.view() },
+        calls: this.history.view().calls,
+        logFile: this.ports.logFile,
+        trace: this.trace,
+      });
+      this.ports.logger.info({ bytes }, 'diagnostics bundle written');
+      return { ok: true, value: { file } };
+    } catch (error) {
+      this.ports.logger.error({ err: error }, 'the diagnostics bundle could not be written');
+      return { ok: false, error: { code: 'internal', message: 'diagnostics-failed' } };
     }
   }
 
@@ -238,6 +263,7 @@ export class Core {
         sessionDescriptionHandlerFactory: this.phone.sessionDescriptionHandlerFactory,
         onUserAgent: (ua) => this.phone.attach(ua),
         onFlowRestored: () => this.phone.transportRestored(),
+        onSipLog: (category, content) => this.trace.fromLogContent(category, content),
         callsInProgress: () => this.calls.some((call) => call.state !== 'ended'),
         logger: this.ports.logger.child({ part: 'registration' }),
         userAgentString: `${this.ports.app.name.replace(/\s+/g, '')}/${this.ports.app.version}`,

@@ -8,8 +8,9 @@ const KEEP = 50;
  */
 export class LineHealthTracker {
   private health: LineHealth = { onSecondary: false, reconnects: [] };
-  /** When the registered line broke, until it is registered again. */
+  /** When the registered line broke, and why, until it is registered again. */
   private downSince: number | undefined;
+  private breakReason: { reason: LineHealth['reconnects'][number]['reason']; detail?: string } | undefined;
 
   constructor(
     private readonly primary: () => string,
@@ -27,7 +28,8 @@ export class LineHealthTracker {
     const at = this.now();
     const before = JSON.stringify(this.health);
     if (line.status === 'registered') {
-      const failure = this.health.lastFailure;
+      // What broke the line counts, not the failed tries while it was down.
+      const failure = this.breakReason;
       if (this.downSince !== undefined && failure) {
         this.health.reconnects = [
           { at, reason: failure.reason, detail: failure.detail, downMs: at - this.downSince },
@@ -37,7 +39,10 @@ export class LineHealthTracker {
       this.downSince = undefined;
       this.health.registeredSince = line.since;
     } else if (line.status === 'failed') {
-      if (this.health.registeredSince !== undefined) this.downSince = at;
+      if (this.health.registeredSince !== undefined) {
+        this.downSince = at;
+        this.breakReason = { reason: line.reason, detail: line.detail };
+      }
       this.health.registeredSince = undefined;
       const { reason, code, phrase, detail } = line;
       this.health.lastFailure = { at, reason, code, phrase, detail };

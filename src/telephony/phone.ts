@@ -113,7 +113,12 @@ export class Phone {
    * bounded time; then they end as "network", since nobody could reach us to end them.
    */
   transportLost(): void {
-    for (const entry of this.live.values()) entry.pendingEnd ??= { cause: 'network' };
+    for (const entry of this.live.values()) {
+      entry.pendingEnd ??= { cause: 'network' };
+      // A call not yet answered cannot be saved: the CANCEL or the 200 OK that would settle it can
+      // no longer reach us, and a call that rings forever would be worse. The PBX routes it again.
+      if (entry.session.state !== SessionState.Established) void entry.session.dispose().catch(() => undefined);
+    }
     if (this.live.size === 0 || this.recoveryTimer) return;
     this.recoveryTimer = setTimeout(() => {
       this.recoveryTimer = undefined;

@@ -4,7 +4,6 @@ import {
   RegistererState,
   UserAgent,
   type Invitation,
-  type LogLevel,
   type SessionDescriptionHandlerFactory,
 } from 'sip.js';
 import type { LineState } from '../contract/line.js';
@@ -57,6 +56,8 @@ export interface RegistrationOptions {
   onFlowRestored?: () => void;
   /** Whether calls are up: the line then never switches servers (the calls live on this one). */
   callsInProgress?: () => boolean;
+  /** Every line sip.js logs, with its category: the SIP trace of the diagnostics bundle reads it. */
+  onSipLog?: (category: string, content: string) => void;
   /** SIP WebSocket keepalive (RFC 6455 ping). */
   keepalive?: KeepaliveOptions;
   /** Consecutive failures on the primary server before trying the secondary (default 3). */
@@ -241,18 +242,21 @@ export class Registration {
       return undefined;
     }
     const log = this.options.logger;
+    const debug = log.isLevelEnabled('debug');
     const ua = new UserAgent({
       uri,
       displayName: this.account.displayName || undefined,
       authorizationUsername: this.account.authUser || this.account.user,
       authorizationPassword: this.account.password,
-      transportOptions: { server, connectionTimeout: 8, traceSip: log.isLevelEnabled('debug') },
+      // The trace goes to the (masked) diagnostics ring buffer; the log sees it only at debug level.
+      transportOptions: { server, connectionTimeout: 8, traceSip: true },
       userAgentString: this.options.userAgentString ?? 'HeadsetSoftphone',
       logBuiltinEnabled: false,
-      logLevel: (log.isLevelEnabled('debug') ? 'debug' : 'warn') as LogLevel,
+      logLevel: 'debug',
       logConnector: (level, category, _label, content) => {
+        this.options.onSipLog?.(category, content);
         const method = level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'debug';
-        log[method]({ category }, content);
+        if (method !== 'debug' || debug) log[method]({ category }, content);
       },
       // We own reconnection (with backoff and a fresh Registerer), not sip.js.
       reconnectionAttempts: 0,

@@ -332,6 +332,7 @@ describe('the diagnostics bundle', () => {
     ...DEFAULT_SETTINGS,
     sip: {
       wsUrl: 'wss://192.0.2.10:8089/ws',
+      wsUrlSecondary: '',
       user: '3471234567',
       authUser: 'mario.rossi',
       domain: 'pbx.example.com',

@@ -46,9 +46,21 @@ export class MediaEngine {
 
   constructor(private readonly devices: () => { input?: string; output?: string } = () => ({})) {}
 
-  private async media(callId: string): Promise<CallMedia> {
+  /** Calls whose media is being set up: a second request for the same call waits for the first. */
+  private readonly starting = new Map<string, Promise<CallMedia>>();
+
+  private media(callId: string): Promise<CallMedia> {
     const existing = this.calls.get(callId);
-    if (existing) return existing;
+    if (existing) return Promise.resolve(existing);
+    let starting = this.starting.get(callId);
+    if (!starting) {
+      starting = this.createMedia(callId).finally(() => this.starting.delete(callId));
+      this.starting.set(callId, starting);
+    }
+    return starting;
+  }
+
+  private async createMedia(callId: string): Promise<CallMedia> {
     const { input, output } = this.devices();
     const microphone = await navigator.mediaDevices.getUserMedia({
       audio: input ? { deviceId: { exact: input } } : true,
@@ -140,6 +152,13 @@ export class MediaEngine {
   }
 
   close(callId: string): void {
+    const starting = this.starting.get(callId);
+    // Closed while its microphone was still opening: close it as soon as it exists.
+    if (starting)
+      void starting.then(
+        () => this.close(callId),
+        () => undefined,
+      );
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);

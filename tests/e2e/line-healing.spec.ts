@@ -1,0 +1,188 @@
+/**
+ * The line heals itself: the desk reaches Kamailio through a fault relay of the test's own
+ * (tests/support/fault-relay.ts) that resets, black-holes or delays the connection on command,
+ * while an independent sip.js customer in Chromium talks to the desk directly through Kamailio.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
+import { startBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.js';
+import { startFaultRelay, type FaultRelay } from '../support/fault-relay.js';
+import { openDesk } from './desk.js';
+import type { WebHostProcess } from './stack.js';
+
+let pbx: Pbx;
+let relay: FaultRelay;
+const hosts: WebHostProcess[] = [];
+const peers: BrowserPeer[] = [];
+
+test.beforeAll(async () => {
+  pbx = await startPbx();
+});
+test.beforeEach(async () => {
+  relay = await startFaultRelay({ upstreamUrl: pbx.wsUrl });
+});
+test.afterEach(async () => {
+  const info = test.info();
+  if (info.status !== info.expectedStatus) {
+    await info.attach('relay events', { body: relay.describe(), contentType: 'text/plain' });
+    for (const host of hosts) await info.attach('web host output', { body: host.output(), contentType: 'text/plain' });
+  }
+  for (const peer of peers.splice(0)) await peer.close();
+  for (const host of hosts.splice(0)) await host.stop();
+  await relay.close();
+});
+test.afterAll(async () => {
+  await pbx?.stop();
+});
+
+/** The desk, registered through the relay. */
+async function deskBehindRelay(browser: Parameters<typeof openDesk>[0], user = '1001'): Promise<Page> {
+  return openDesk(browser, { ...pbx, wsUrl: relay.url }, user, hosts);
+}
+
+async function customer(browser: Parameters<typeof startBrowserPeer>[0], user = '1002'): Promise<BrowserPeer> {
+  const peer = await startBrowserPeer(browser, { pbx, user, displayName: 'Anna Rossi' });
+  peers.push(peer);
+  return peer;
+}
+
+async function talking(agent: Page, peer: BrowserPeer): Promise<void> {
+  await peer.call('sip:1001@pbx.test');
+  await agent.getByRole('region', { name: 'Incoming call' }).getByRole('button', { name: 'Answer' }).click();
+  await peer.waitForState((s) => s.session === 'established');
+  await peer.waitForAudioFlowing({ direction: 'both' });
+}
+
+const line = (agent: Page) => agent.getByRole('status', { name: 'Line' });
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a call survives repeated cuts of the connection, and the customer can still hang up afterwards', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+  const call = agent.getByRole('region', { name: 'Current call' });
+
+  const cuts = Number(process.env.FLAP_CUTS ?? 12);
+  for (let cut = 0; cut < cuts; cut++) {
+    relay.cut();
+    await expect(line(agent)).toContainText('Not registered');
+    await pause(1000 + (cut % 3) * 1000);
+    relay.restore();
+    await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+    await expect(call).toContainText('Connected');
+    await peer.waitForAudioFlowing({ direction: 'both' });
+  }
+
+  // The customer's BYE reaches the desk over the newest connection: the dialog moved with it.
+  await peer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+  // Each cut is in the line-health panel, with the reason in plain words.
+  await agent.getByRole('button', { name: 'Line health' }).click();
+  await expect(agent.getByRole('heading', { name: `${cuts} reconnections today` })).toBeVisible();
+  await expect(agent.getByRole('list', { name: 'Reconnections today' }).getByRole('listitem').first()).toContainText(
+    'The connection to the phone server was lost',
+  );
+});
+
+test('a half-open connection is noticed by the keepalive and replaced', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+
+  // Nothing gets through any more, and no RST or FIN says so: only the keepalive can tell.
+  relay.blackhole();
+  await pause(500);
+  relay.restore();
+  await expect(line(agent)).toContainText('Not registered', { timeout: 45_000 });
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('Connected');
+  await peer.waitForAudioFlowing({ direction: 'both' });
+  await peer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+});
+
+test('a call that rings while the connection breaks ends in a defined state, and the line comes back', async ({
+  browser,
+}) => {
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await peer.call('sip:1001@pbx.test');
+  await expect(agent.getByRole('region', { name: 'Incoming call' })).toBeVisible();
+  relay.cut();
+  await peer.hangup();
+  await pause(1000);
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+  // The desk cannot learn whether the caller gave up: it shows no ringing call nobody can answer.
+  await expect(agent.getByRole('region', { name: 'Incoming call' })).toHaveCount(0);
+  await expect(agent.getByRole('region', { name: 'Current call' })).toHaveCount(0);
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText(
+    'The call dropped: the connection to the phone server was lost.',
+  );
+
+  // And the next call works.
+  await talking(agent, peer);
+});
+
+test('a call on hold survives a cut and is resumed', async ({ browser }) => {
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+  await agent.getByRole('button', { name: 'Hold' }).click();
+  await peer.waitForState((s) => s.heldByRemote);
+
+  relay.cut();
+  await pause(2000);
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+  // Still held after the recovery re-INVITE: the customer hears nothing from the desk.
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold');
+  await peer.waitForState((s) => s.heldByRemote);
+  await peer.waitForAudioStopped('both');
+  await agent.getByRole('button', { name: 'Resume' }).click();
+  await peer.waitForState((s) => !s.heldByRemote);
+  await peer.waitForAudioFlowing({ direction: 'both' });
+});
+
+test('a cut during an attended transfer leaves the agent with both calls, and the transfer can be completed', async ({
+  browser,
+}) => {
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  const target = await startBrowserPeer(browser, { pbx, user: '1003', incoming: { mode: 'answer', afterMs: 200 } });
+  peers.push(target);
+  await talking(agent, peer);
+  await agent.getByRole('button', { name: 'Transfer' }).click();
+  await agent.getByLabel('Transfer to (number or address)').fill('1003');
+  await agent.getByRole('button', { name: 'Consult first' }).click();
+  const consultation = agent.getByRole('region', { name: 'Consultation call' });
+  await expect(consultation).toContainText('Connected');
+
+  relay.cut();
+  await pause(1500);
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+  await expect(consultation).toContainText('Connected');
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold while you consult 1003.');
+
+  await consultation.getByRole('button', { name: 'Complete transfer' }).click();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('You transferred the call.');
+  await peer.waitForState((s) => s.referredCall?.established === true);
+  await peer.waitForAudioFlowing({ direction: 'both' });
+  await target.waitForAudioFlowing({ direction: 'both' });
+});
+
+test('Kamailio restarted: the desk registers again once it is back', async ({ browser }) => {
+  const agent = await deskBehindRelay(browser);
+  const { wsPort, udpPort } = pbx;
+  await pbx.stop();
+  await expect(line(agent)).toContainText('Not registered');
+  pbx = await startPbx({ wsPort, udpPort });
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+  const peer = await customer(browser);
+  await talking(agent, peer);
+});
