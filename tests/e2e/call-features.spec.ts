@@ -4,28 +4,14 @@
  * Chromium, through a real Kamailio.
  */
 import { expect, test } from '@playwright/test';
-import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
-import { startBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.js';
-import { deskTones, openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { startBrowserPeer } from '../support/browser-peer/index.js';
+import { deskTones, openDesk, useCallStack } from './desk.js';
 
-let pbx: Pbx;
-const hosts: WebHostProcess[] = [];
-const peers: BrowserPeer[] = [];
-
-test.beforeAll(async () => {
-  pbx = await startPbx();
-});
-test.afterEach(async () => {
-  for (const peer of peers.splice(0)) await peer.close();
-  for (const host of hosts.splice(0)) await host.stop();
-});
-test.afterAll(async () => {
-  await pbx?.stop();
-});
+const stack = useCallStack();
+const { hosts, peers } = stack;
 
 async function customer(browser: Parameters<typeof startBrowserPeer>[0], user: string, displayName?: string) {
-  const peer = await startBrowserPeer(browser, { pbx, user, displayName });
+  const peer = await startBrowserPeer(browser, { pbx: stack.pbx, user, displayName });
   peers.push(peer);
   return peer;
 }
@@ -33,7 +19,7 @@ async function customer(browser: Parameters<typeof startBrowserPeer>[0], user: s
 test('call waiting: a second caller rings softly, answering holds the first, and the agent goes back to it', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const first = await customer(browser, '1002', 'Ioana Popescu');
   const second = await customer(browser, '1003', 'Nikos Georgiou');
   // The agent has used the window (the browser plays sounds only after that).
@@ -76,7 +62,7 @@ test('call waiting: a second caller rings softly, answering holds the first, and
 test('with call waiting set to decline, a second caller is refused at once and shows as missed', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts, { calls: { callWaiting: 'decline' } });
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts, { calls: { callWaiting: 'decline' } });
   const first = await customer(browser, '1002');
   const second = await customer(browser, '1003', 'Olga Smirnova');
 
@@ -99,7 +85,7 @@ test('with call waiting set to decline, a second caller is refused at once and s
 });
 
 test('declining sends 603 when the agent chose it, and 486 by default', async ({ browser }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts, { calls: { declineCode: 603 } });
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts, { calls: { declineCode: 603 } });
   const caller = await customer(browser, '1002');
   await caller.call('sip:1001@pbx.test');
   await agent.getByRole('button', { name: 'Decline' }).click();
@@ -122,7 +108,7 @@ test('declining sends 603 when the agent chose it, and 486 by default', async ({
 test('calling out plays the ringback tone until the customer answers; the quality indicator reads the real line', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const callee = await customer(browser, '1002');
   await agent.getByLabel('Number or address').fill('1002');
   await agent.keyboard.press('Enter');

@@ -3,31 +3,17 @@
  * Chromium with fake audio (tests/support/browser-peer), through a real Kamailio.
  */
 import { expect, test } from '@playwright/test';
-import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
-import { startBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.js';
-import { openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { startBrowserPeer } from '../support/browser-peer/index.js';
+import { openDesk, useCallStack } from './desk.js';
 
-let pbx: Pbx;
-const hosts: WebHostProcess[] = [];
-const peers: BrowserPeer[] = [];
-
-test.beforeAll(async () => {
-  pbx = await startPbx();
-});
-test.afterEach(async () => {
-  for (const peer of peers.splice(0)) await peer.close();
-  for (const host of hosts.splice(0)) await host.stop();
-});
-test.afterAll(async () => {
-  await pbx?.stop();
-});
+const stack = useCallStack();
+const { hosts, peers } = stack;
 
 test('a customer calls, the agent answers, talks, holds, sends keypad tones, and the customer hangs up', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1005', hosts, { calls: { dtmfMethod: 'info' } });
-  const customer = await startBrowserPeer(browser, { pbx, user: '1006', displayName: 'Maria Papadopoulou' });
+  const agent = await openDesk(browser, stack.pbx, '1005', hosts, { calls: { dtmfMethod: 'info' } });
+  const customer = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1006', displayName: 'Maria Papadopoulou' });
   peers.push(customer);
 
   await customer.call('sip:1005@pbx.test');
@@ -73,9 +59,9 @@ test('a customer calls, the agent answers, talks, holds, sends keypad tones, and
 });
 
 test('the agent calls a customer who is busy, then one who does not exist', async ({ browser }) => {
-  const agent = await openDesk(browser, pbx, '1003', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1003', hosts);
   const customer = await startBrowserPeer(browser, {
-    pbx,
+    pbx: stack.pbx,
     user: '1004',
     incoming: { mode: 'reject', statusCode: 486 },
   });
@@ -91,8 +77,8 @@ test('the agent calls a customer who is busy, then one who does not exist', asyn
 test('the agent cancels an outgoing call before it is answered; a customer who gives up is a missed call', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
-  const customer = await startBrowserPeer(browser, { pbx, user: '1002', incoming: { mode: 'ring' } });
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
+  const customer = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1002', incoming: { mode: 'ring' } });
   peers.push(customer);
 
   await agent.getByLabel('Number or address').fill('1002');

@@ -1,6 +1,7 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { getTestAccount } from '../../tools/pbx/accounts.js';
-import type { Pbx } from '../../tools/pbx/pbx.js';
+import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
+import type { BrowserPeer } from '../support/browser-peer/index.js';
 import { startWebHost, type WebHostProcess } from './stack.js';
 
 /**
@@ -42,4 +43,32 @@ export async function deskTones(
       }
     ).softphoneTones.snapshot(),
   );
+}
+
+/**
+ * The usual stack of a call spec: one Kamailio for the file, and the desks and browser peers each
+ * test starts, stopped after it (a desk left registered would make Kamailio fork the next test's
+ * calls to it). Push what you start onto `hosts` and `peers`.
+ */
+export function useCallStack(): { readonly pbx: Pbx; hosts: WebHostProcess[]; peers: BrowserPeer[] } {
+  let pbx: Pbx | undefined;
+  const stack = {
+    get pbx(): Pbx {
+      if (!pbx) throw new Error('the PBX is not started yet (use it inside a test)');
+      return pbx;
+    },
+    hosts: [] as WebHostProcess[],
+    peers: [] as BrowserPeer[],
+  };
+  test.beforeAll(async () => {
+    pbx = await startPbx();
+  });
+  test.afterEach(async () => {
+    for (const peer of stack.peers.splice(0)) await peer.close();
+    for (const host of stack.hosts.splice(0)) await host.stop();
+  });
+  test.afterAll(async () => {
+    await pbx?.stop();
+  });
+  return stack;
 }

@@ -7,31 +7,17 @@ import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
 import { getTestAccount } from '../../tools/pbx/accounts.js';
-import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
-import { startBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.js';
-import { openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { startBrowserPeer } from '../support/browser-peer/index.js';
+import { openDesk, useCallStack } from './desk.js';
 
-let pbx: Pbx;
-const hosts: WebHostProcess[] = [];
-const peers: BrowserPeer[] = [];
-
-test.beforeAll(async () => {
-  pbx = await startPbx();
-});
-test.afterEach(async () => {
-  for (const peer of peers.splice(0)) await peer.close();
-  for (const host of hosts.splice(0)) await host.stop();
-});
-test.afterAll(async () => {
-  await pbx?.stop();
-});
+const stack = useCallStack();
+const { hosts, peers } = stack;
 
 test('the agent makes a diagnostics file for IT: it explains the line and calls, and gives away nobody', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts, { agent: { name: 'Giulia Bianchi' } });
-  const customer = await startBrowserPeer(browser, { pbx, user: '1002', displayName: 'Anna Rossi' });
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts, { agent: { name: 'Giulia Bianchi' } });
+  const customer = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1002', displayName: 'Anna Rossi' });
   peers.push(customer);
   await customer.call('sip:1001@pbx.test');
   await agent.getByRole('button', { name: 'Answer' }).click();

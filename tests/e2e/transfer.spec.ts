@@ -4,32 +4,18 @@
  * customer's new call and by audio flowing between the customer and the target afterwards.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { startBrowserPeer, type BrowserPeer, type BrowserPeerOptions } from '../support/browser-peer/index.js';
-import { openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { openDesk, useCallStack } from './desk.js';
 
-let pbx: Pbx;
-const hosts: WebHostProcess[] = [];
-const peers: BrowserPeer[] = [];
-
-test.beforeAll(async () => {
-  pbx = await startPbx();
-});
-test.afterEach(async () => {
-  for (const peer of peers.splice(0)) await peer.close();
-  for (const host of hosts.splice(0)) await host.stop();
-});
-test.afterAll(async () => {
-  await pbx?.stop();
-});
+const stack = useCallStack();
+const { hosts, peers } = stack;
 
 async function peer(
   browser: Parameters<typeof startBrowserPeer>[0],
   user: string,
   options: Partial<BrowserPeerOptions> = {},
 ): Promise<BrowserPeer> {
-  const started = await startBrowserPeer(browser, { pbx, user, ...options });
+  const started = await startBrowserPeer(browser, { pbx: stack.pbx, user, ...options });
   peers.push(started);
   return started;
 }
@@ -48,7 +34,7 @@ async function openTransfer(agent: Page, target: string): Promise<void> {
 }
 
 test('blind transfer: the customer ends up talking to the target and the agent is free', async ({ browser }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const customer = await peer(browser, '1002', { displayName: 'Elena Ionescu' });
   const target = await peer(browser, '1003', { incoming: { mode: 'answer', afterMs: 300 } });
   await customerOnTheLine(agent, customer);
@@ -67,7 +53,7 @@ test('blind transfer: the customer ends up talking to the target and the agent i
 });
 
 test('a blind transfer that fails leaves the customer with the agent, and says why', async ({ browser }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const customer = await peer(browser, '1002');
   await peer(browser, '1003', { incoming: { mode: 'reject', statusCode: 486 } });
   await customerOnTheLine(agent, customer);
@@ -84,7 +70,7 @@ test('a blind transfer that fails leaves the customer with the agent, and says w
 test('attended transfer: the agent consults the target with the customer on hold, writes a note, completes', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const customer = await peer(browser, '1002', { displayName: 'Elena Ionescu' });
   const target = await peer(browser, '1003', { incoming: { mode: 'answer', afterMs: 300 } });
   await customerOnTheLine(agent, customer);
@@ -118,7 +104,7 @@ test('attended transfer: the agent consults the target with the customer on hold
 test('attended transfer abandoned: the consultation ends and the agent is back with the customer', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const customer = await peer(browser, '1002');
   const target = await peer(browser, '1003', { incoming: { mode: 'answer', afterMs: 300 } });
   await customerOnTheLine(agent, customer);
@@ -141,7 +127,7 @@ test('attended transfer abandoned: the consultation ends and the agent is back w
 test('the desk as the target of an attended transfer: the customer takes the consultation’s place', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const customer = await peer(browser, '1002', { displayName: 'Dmitri Volkov' });
   const colleague = await peer(browser, '1003', { incoming: { mode: 'answer', afterMs: 0 } });
   await customer.call('sip:1003@pbx.test');
@@ -165,7 +151,7 @@ test('the desk as the target of an attended transfer: the customer takes the con
 test('auto-answer: the desk answers by itself when the PBX asks and the agent allows it, not otherwise', async ({
   browser,
 }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts, { calls: { autoAnswer: true } });
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts, { calls: { autoAnswer: true } });
   const caller = await peer(browser, '1002');
   await caller.call('sip:1001@pbx.test', { extraHeaders: ['Call-Info: <sip:pbx.test>;answer-after=0'] });
   await caller.waitForState((s) => s.session === 'established');
@@ -184,9 +170,11 @@ test('auto-answer: the desk answers by itself when the PBX asks and the agent al
 });
 
 test('auto-answer requests are ignored while the agent has not allowed them', async ({ browser }) => {
-  const agent = await openDesk(browser, pbx, '1001', hosts);
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
   const caller = await peer(browser, '1002');
-  await caller.call('sip:1001@pbx.test', { extraHeaders: ['Alert-Info: <http://pbx.test>;info=alert-autoanswer'] });
+  await caller.call('sip:1001@pbx.test', {
+    extraHeaders: ['Alert-Info: <http://pbx.test>;info=alert-autoanswer'],
+  });
   await expect(agent.getByRole('region', { name: 'Incoming call' })).toBeVisible();
   await agent.waitForTimeout(1500);
   // Still ringing (180), not answered.
