@@ -212,7 +212,7 @@ const IDENTIFYING_SETTINGS: Record<string, 'tail' | 'name'> = {
   'agent.name': 'name',
 };
 /** Server addresses: needed as they are, and `maskText` would cut an IP address as if a number. */
-const PLAIN_SETTINGS = new Set(['sip.wsUrl', 'sip.domain']);
+const PLAIN_SETTINGS = new Set(['sip.wsUrl', 'sip.wsUrlSecondary', 'sip.domain']);
 
 /**
  * The settings as the bundle shows them. User names keep their last two characters, like SIP user

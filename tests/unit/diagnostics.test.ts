@@ -332,7 +332,7 @@ describe('the diagnostics bundle', () => {
     ...DEFAULT_SETTINGS,
     sip: {
       wsUrl: 'wss://192.0.2.10:8089/ws',
-      wsUrlSecondary: '',
+      wsUrlSecondary: 'wss://192.0.2.11:8089/ws',
       user: '3471234567',
       authUser: 'mario.rossi',
       domain: 'pbx.example.com',
@@ -439,6 +439,7 @@ describe('the diagnostics bundle', () => {
     const masked = JSON.parse((await unpack(file))['settings.json']!);
     expect(masked.sip).toEqual({
       wsUrl: 'wss://192.0.2.10:8089/ws',
+      wsUrlSecondary: 'wss://192.0.2.11:8089/ws',
       user: '********67',
       authUser: '********si',
       domain: 'pbx.example.com',
