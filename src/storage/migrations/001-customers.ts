@@ -40,7 +40,7 @@ export const customers: Migration = {
         UNIQUE (customer_id, e164)
       ) STRICT;
       -- Covers the lookup of a ringing call: number → customers, without reading the table.
-      CREATE INDEX phones_by_number ON phones(e164, customer_id);
+      CREATE INDEX phones_by_number ON phones(e164, customer_id, label);
 
       CREATE TABLE cases (
         id INTEGER PRIMARY KEY,
