@@ -4,3 +4,4 @@ export * from './calls.js';
 export * from './messages.js';
 export * from './validate.js';
 export * from './bridge.js';
+export * from './customers.js';
