@@ -265,6 +265,9 @@ export class Registration {
       delegate: {
         onDisconnect: (error) => {
           if (ua !== this.ua || !error || !this.running) return;
+          // Already failed, its next try planned (it reconnects): counting the close again would
+          // overrule that plan, a server's Retry-After among it, and start a second retry timer.
+          if (this.current.status === 'failed') return;
           const failure = classifyTransportError(takeSocketError(server, 0) ?? error, server);
           // It was up: whatever the socket said, the agent's words are "the connection was lost".
           if (this.current.status === 'registered' && failure.reason === 'unreachable')
