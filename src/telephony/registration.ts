@@ -94,6 +94,8 @@ export class Registration {
   private serverFailures = 0;
   private primaryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
+  /** When the try that opened the current connection started: older socket errors are not its own. */
+  private connectedSince = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   /** Bumped on every attempt and on stop, so that callbacks of an abandoned attempt do nothing. */
@@ -232,6 +234,7 @@ export class Registration {
       return;
     }
     if (generation !== this.generation) return;
+    this.connectedSince = startedAt;
     await this.register(ua, server, generation);
   }
 
@@ -265,7 +268,10 @@ export class Registration {
       delegate: {
         onDisconnect: (error) => {
           if (ua !== this.ua || !error || !this.running) return;
-          const failure = classifyTransportError(takeSocketError(server, 0) ?? error, server);
+          // Already failed, its next try planned (it reconnects): counting the close again would
+          // overrule that plan, a server's Retry-After among it, and start a second retry timer.
+          if (this.current.status === 'failed') return;
+          const failure = classifyTransportError(takeSocketError(server, this.connectedSince) ?? error, server);
           // It was up: whatever the socket said, the agent's words are "the connection was lost".
           if (this.current.status === 'registered' && failure.reason === 'unreachable')
             failure.reason = 'connection-lost';
