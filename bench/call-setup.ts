@@ -126,7 +126,7 @@ function buildRenderer(): void {
 }
 
 /** The same Chromium and flags as the e2e tests (fake audio devices, loopback ICE). */
-function launchBrowser(): Promise<Browser> {
+export function launchBrowser(): Promise<Browser> {
   const e2e = playwrightConfig.projects?.find((project) => project.name === 'e2e');
   const args = e2e?.use?.launchOptions?.args;
   if (!args) throw new Error('playwright.config.ts has no e2e project with launch args');
