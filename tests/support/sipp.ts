@@ -13,11 +13,10 @@
  * -timeout so it never hangs, and the message trace (-trace_msg) parsed into `messages`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreeUdpPort } from '../../tools/pbx/pbx.js';
+import { canBindUdp, findFreeUdpPort } from '../../tools/pbx/pbx.js';
 import { tempDir } from './tmp.js';
 
 const HOST = '127.0.0.1';
@@ -128,17 +127,6 @@ const EXIT_MEANING: Record<number, string> = {
 
 const OUTPUT_LIMIT = 64 * 1024;
 const BIND_ERROR_EXIT = 254;
-
-function canBindUdp(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = dgram.createSocket('udp4');
-    sock.once('error', () => {
-      sock.close();
-      resolve(false);
-    });
-    sock.bind({ port, address: HOST, exclusive: true }, () => sock.close(() => resolve(true)));
-  });
-}
 
 /** SIPp binds its RTP echo on -mp and -mp+2 (video): both must be free. */
 async function pickPorts(): Promise<SippPorts> {

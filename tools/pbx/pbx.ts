@@ -147,7 +147,8 @@ function canListenTcp(port: number): Promise<boolean> {
   });
 }
 
-function canBindUdp(port: number): Promise<boolean> {
+/** Whether a UDP port on 127.0.0.1 can be bound right now (SIPp needs some next to each other). */
+export function canBindUdp(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = dgram.createSocket('udp4');
     sock.once('error', () => {
