@@ -151,14 +151,29 @@ export class Phone {
     }
   }
 
-  /** Sends a re-INVITE with these media options; true when the far end accepted it. */
-  private reinvite(entry: LiveCall, options: ProxiedDescriptionOptions): Promise<boolean> {
-    entry.session.sessionDescriptionHandlerOptionsReInvite = options;
-    return new Promise<boolean>((resolve) => {
-      entry.session
-        .invite({ requestDelegate: { onAccept: () => resolve(true), onReject: () => resolve(false) } })
-        .catch(() => resolve(false));
-    });
+  /**
+   * Sends a re-INVITE with these media options; true when the far end accepted it. A 491 (the far
+   * end is in the middle of its own offer/answer, e.g. still waiting for our ACK after a cut) is
+   * tried again after a random pause, as RFC 3261 §14.1 says, a few times.
+   */
+  private async reinvite(entry: LiveCall, options: ProxiedDescriptionOptions): Promise<boolean> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      entry.session.sessionDescriptionHandlerOptionsReInvite = options;
+      const status = await new Promise<number>((resolve) => {
+        entry.session
+          .invite({
+            requestDelegate: {
+              onAccept: () => resolve(200),
+              onReject: (response) => resolve(response.message.statusCode ?? 500),
+            },
+          })
+          .catch(() => resolve(0));
+      });
+      if (status === 200) return true;
+      if (status !== 491 || entry.session.state !== SessionState.Established) return false;
+      await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1500));
+    }
+    return false;
   }
 
   // ---- incoming ---------------------------------------------------------------------------------
