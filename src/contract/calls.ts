@@ -93,6 +93,11 @@ export const Call = z.object({
   direction: z.enum(['in', 'out']),
   state: CallState,
   remote: CallParty,
+  /**
+   * Incoming: the number or queue the caller dialled (P-Called-Party-ID, else the To user when it is
+   * not the agent's own), which names the service the call is for.
+   */
+  called: z.string().optional(),
   /** Epoch milliseconds. */
   startedAt: z.number(),
   answeredAt: z.number().optional(),

@@ -186,6 +186,7 @@ export class Phone {
       displayName: identity.displayName || undefined,
       uri: identity.uri.toString(),
     });
+    call.call.called = calledLine(invitation);
     call.call.state = 'ringing-in';
     invitation.delegate = {
       onCancel: () => {
@@ -517,6 +518,7 @@ export class Phone {
 
   // ---- bookkeeping ------------------------------------------------------------------------------
 
+
   private track(session: Session, direction: Call['direction'], remote: Call['remote']): LiveCall {
     const entry: LiveCall = {
       session,
@@ -602,4 +604,17 @@ export class Phone {
   private emit(): void {
     this.options.onChange(structuredClone(this.calls()));
   }
+}
+
+/**
+ * The number or queue the caller dialled, which says what service the call is for: the PBX's
+ * P-Called-Party-ID (RFC 3455) when it sends one, else the To user when it is not the agent's own.
+ */
+export function calledLine(invitation: Invitation): string | undefined {
+  const header = invitation.request.getHeader('p-called-party-id');
+  const fromHeader = header ? /sips?:([^@;>]+)|tel:([^;>]+)/i.exec(header) : null;
+  const called = fromHeader ? (fromHeader[1] ?? fromHeader[2]) : invitation.request.to.uri.user;
+  if (!called) return undefined;
+  const own = invitation.userAgent.configuration.uri.user;
+  return called === own ? undefined : decodeURIComponent(called);
 }
