@@ -40,3 +40,6 @@ export function defaultDataDir(
       return path.posix.join(env.XDG_DATA_HOME ?? path.posix.join(home, '.local', 'share'), APP_ID);
   }
 }
+
+/** The local customer cache (SQLite) inside the data folder. */
+export const CUSTOMER_DB_FILE = 'customers.sqlite';
