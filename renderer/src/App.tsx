@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallPanel } from './components/CallPanel.js';
+import { CustomerColumn } from './components/customers/CustomerColumn.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
 import { LineHealthPanel } from './components/LineHealthPanel.js';
 import { StatusBar, type Panel } from './components/StatusBar.js';
@@ -66,7 +67,10 @@ export function App() {
         ) : panel === 'health' ? (
           <LineHealthPanel />
         ) : (
-          <CallPanel />
+          <div className="desk">
+            <CallPanel />
+            <CustomerColumn />
+          </div>
         )}
       </main>
     </div>

@@ -93,3 +93,84 @@ export const ServiceLine = z.object({
   language: z.string().optional(),
 });
 export type ServiceLine = z.infer<typeof ServiceLine>;
+
+/**
+ * The record on screen for a call, from the moment it rings (or is dialled) until the next call:
+ * who the number belongs to, the record the call is linked to (the only match, the one the agent
+ * chose from several, one just created, or another the agent re-linked it to), and the service.
+ */
+export const ScreenPop = z.object({
+  callId: z.string(),
+  /** What the number said when the call started. */
+  lookup: NumberLookup,
+  /** The record the call belongs to, once there is one. */
+  card: CustomerCard.optional(),
+  /** How the link came about: the number matched, the agent chose or created it. */
+  linkedBy: z.enum(['number', 'agent', 'created']).optional(),
+  line: ServiceLine.optional(),
+  /** The cache could not be read for this call (see the cache status). */
+  unavailable: z.boolean().optional(),
+});
+export type ScreenPop = z.infer<typeof ScreenPop>;
+
+const text = (max: number) => z.string().trim().max(max);
+const optionalText = (max: number) => text(max).optional();
+
+/** A number as the agent types it, with its label ("mobile", "office"). */
+export const PhoneDraft = z.object({ number: text(40).min(3), label: optionalText(40) });
+export type PhoneDraft = z.infer<typeof PhoneDraft>;
+
+/**
+ * A customer as the agent writes it at the desk: a new one (from an unknown caller) or corrections
+ * to one in the cache. Kept locally at once; the CRM sync takes it from there.
+ */
+export const CustomerDraft = z.object({
+  title: optionalText(40),
+  givenName: optionalText(100),
+  familyName: optionalText(100),
+  company: optionalText(200),
+  language: optionalText(35),
+  accountNumber: optionalText(64),
+  emails: z.array(z.email().max(254)).max(10).optional(),
+  phones: z.array(PhoneDraft).max(10).optional(),
+  notes: optionalText(4000),
+  identification: z
+    .object({ dateOfBirth: optionalText(32), postcode: optionalText(16), customerCode: optionalText(64) })
+    .optional(),
+});
+export type CustomerDraft = z.infer<typeof CustomerDraft>;
+
+/** A new customer needs at least a name or a company to be found again. */
+export const NewCustomer = CustomerDraft.refine(
+  (draft) => Boolean(draft.givenName || draft.familyName || draft.company),
+  {
+    message: 'a name or a company is needed',
+    path: ['familyName'],
+  },
+);
+
+/** A bulk import of customers in progress or just finished (from the UI or `npm run import`). */
+export const CustomerImportStatus = z.object({
+  fileName: z.string(),
+  state: z.enum(['running', 'done', 'failed']),
+  rowsRead: z.number().int().min(0),
+  imported: z.number().int().min(0),
+  rejected: z.number().int().min(0),
+  /** The first rejected rows: line number in the file and why, in plain words. */
+  rejections: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  /** Why the whole import failed (nothing was imported). */
+  problem: z.string().optional(),
+});
+export type CustomerImportStatus = z.infer<typeof CustomerImportStatus>;
+
+/** The local customer cache as the agent and IT see it. */
+export const CustomerCacheStatus = z.object({
+  state: z.enum(['ready', 'unavailable']),
+  customers: z.number().int().min(0),
+  /** Why the cache cannot be used, in plain words (a file from a newer version, a damaged file). */
+  problem: z.string().optional(),
+  /** Customer records created or corrected at this desk and not yet taken by the CRM sync. */
+  pendingChanges: z.number().int().min(0),
+  import: CustomerImportStatus.optional(),
+});
+export type CustomerCacheStatus = z.infer<typeof CustomerCacheStatus>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Call } from './calls.js';
+import { CustomerCacheStatus, CustomerDraft, NewCustomer, ScreenPop } from './customers.js';
 import { LineHealth, LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 
@@ -68,6 +69,20 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('diagnostics.create') }),
   /** The agent has seen the missed calls in the recent-calls list. */
   z.object({ type: z.literal('history.seen') }),
+  /** Search the customer cache by name, company, e-mail, account number or digits of a number. */
+  z.object({
+    type: z.literal('customers.search'),
+    query: z.string().trim().min(1).max(200),
+    limit: z.number().int().min(1).max(100).optional(),
+  }),
+  /** One customer's card, to look at without changing what is pinned to the call. */
+  z.object({ type: z.literal('customers.card'), customerId: z.number().int() }),
+  /** Link the call to this customer: a choice among several matches, or a re-link to another record. */
+  z.object({ type: z.literal('pop.link'), callId: z.string(), customerId: z.number().int() }),
+  /** A new customer written at the desk (e.g. an unknown caller); linked to the call when one is given. */
+  z.object({ type: z.literal('customers.create'), callId: z.string().optional(), customer: NewCustomer }),
+  /** Corrections to a customer (a new number, an e-mail), saved locally at once for the CRM sync. */
+  z.object({ type: z.literal('customers.update'), customerId: z.number().int(), changes: CustomerDraft }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -97,11 +112,16 @@ export const StateSnapshot = z.object({
   calls: z.array(Call),
   history: CallHistory,
   health: LineHealth,
+  /** The records on screen for the calls in `calls`. */
+  pops: z.array(ScreenPop),
+  customers: CustomerCacheStatus,
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
 export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), history: CallHistory }),
+  z.object({ type: z.literal('pops'), pops: z.array(ScreenPop) }),
+  z.object({ type: z.literal('customers'), customers: CustomerCacheStatus }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

@@ -20,6 +20,8 @@ import { LineHealthTracker } from '../telephony/line-health.js';
 import { Phone } from '../telephony/phone.js';
 import { Registration, type RegistrationOptions } from '../telephony/registration.js';
 import { MediaRouter, type MediaChannel } from './media-channel.js';
+import { CustomerDesk } from './customer-desk.js';
+import { CUSTOMER_DB_FILE } from '../config/paths.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -58,12 +60,20 @@ export class Core {
   private readonly health: LineHealthTracker;
   /** The last SIP messages, masked as they are recorded: for the diagnostics bundle. */
   private readonly trace = new SipTrace();
+  private readonly customers: CustomerDesk;
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
     this.media = new MediaRouter(ports.mediaTimeoutMs);
     this.history = new CallHistoryStore(path.join(ports.dataDir, 'call-history.json'), ports.logger);
     this.health = new LineHealthTracker(() => this.settings.values.sip.wsUrl);
+    this.customers = new CustomerDesk({
+      file: path.join(ports.dataDir, CUSTOMER_DB_FILE),
+      logger: ports.logger.child({ part: 'customers' }),
+      region: () => this.settings.values.phone.defaultRegion,
+      emit: (event) => this.emit(event),
+    });
+    this.customers.open();
     this.phone = new Phone({
       media: this.media,
       logger: ports.logger.child({ part: 'phone' }),
@@ -74,10 +84,13 @@ export class Core {
       settings: () => this.settings.values.calls,
       onChange: (calls) => {
         this.calls = calls;
+        // The record first, so that the ringing call and who it is reach the screen together.
+        this.customers.callsChanged(calls);
         this.emit({ type: 'calls', calls });
       },
       onEnded: (call) => {
         this.history.add(call);
+        this.customers.callEnded(call);
         this.emit({ type: 'history', history: this.history.view() });
       },
     });
@@ -94,6 +107,7 @@ export class Core {
   async stop(): Promise<void> {
     await this.registration?.stop();
     this.registration = undefined;
+    this.customers.close();
   }
 
   onEvent(listener: EventListener): () => void {
@@ -109,6 +123,8 @@ export class Core {
       calls: this.calls,
       history: this.history.view(),
       health: this.health.view(),
+      pops: this.customers.view(),
+      customers: this.customers.status(),
     };
   }
 
@@ -161,6 +177,12 @@ export class Core {
         this.history.markSeen(Date.now());
         this.emit({ type: 'history', history: this.history.view() });
         return { ok: true };
+      case 'customers.search':
+      case 'customers.card':
+      case 'pop.link':
+      case 'customers.create':
+      case 'customers.update':
+        return this.customers.dispatch(command);
       case 'state.get':
         return { ok: true, value: this.snapshot() };
       case 'settings.update':

@@ -218,6 +218,7 @@ export class CustomerRepository {
         SELECT ${SUMMARY_COLUMNS}, c.emails, c.notes, c.date_of_birth, c.postcode, c.customer_code
         FROM customers c WHERE c.id = ?`),
       phones: prepare('SELECT e164, label FROM phones WHERE customer_id = ? ORDER BY id'),
+      record: prepare('SELECT * FROM customers WHERE id = ?'),
       openCases: prepare('SELECT * FROM cases WHERE customer_id = ? AND open = 1 ORDER BY updated_at DESC'),
       closedCases: prepare('SELECT * FROM cases WHERE customer_id = ? AND open = 0 ORDER BY updated_at DESC LIMIT ?'),
       interactions: prepare(
@@ -332,6 +333,35 @@ export class CustomerRepository {
       .filter((row) => !seen.has(row.id) && seen.add(row.id))
       .slice(0, max)
       .map(summary);
+  }
+
+  /** A customer as stored, in the shape `upsertCustomer` takes: what a correction is applied to. */
+  record(customerId: number): CustomerRecord | undefined {
+    const row = this.sql.record.get(customerId) as
+      (CustomerRow & { external_id: string; updated_at: number }) | undefined;
+    if (!row) return undefined;
+    return {
+      externalId: row.external_id,
+      title: orUndefined(row.title),
+      givenName: orUndefined(row.given_name),
+      familyName: orUndefined(row.family_name),
+      company: orUndefined(row.company),
+      language: orUndefined(row.language),
+      accountNumber: orUndefined(row.account_number),
+      emails: JSON.parse(row.emails) as string[],
+      flags: JSON.parse(row.flags) as string[],
+      notes: orUndefined(row.notes),
+      identification: {
+        dateOfBirth: orUndefined(row.date_of_birth),
+        postcode: orUndefined(row.postcode),
+        customerCode: orUndefined(row.customer_code),
+      },
+      phones: (this.sql.phones.all(customerId) as { e164: string; label: string | null }[]).map((phone) => ({
+        number: phone.e164,
+        label: orUndefined(phone.label),
+      })),
+      updatedAt: row.updated_at,
+    };
   }
 
   /** Everything the agent sees of one customer, or undefined when the cache does not have it. */

@@ -181,11 +181,15 @@ export class Phone {
   receive(invitation: Invitation): void {
     const identity = invitation.remoteIdentity;
     const others = [...this.live.values()];
-    const call = this.track(invitation, 'in', {
-      number: identity.uri.user ?? identity.uri.toString(),
-      displayName: identity.displayName || undefined,
-      uri: identity.uri.toString(),
-    });
+    const call = this.track(
+      invitation,
+      'in',
+      assertedIdentity(invitation) ?? {
+        number: identity.uri.user ?? identity.uri.toString(),
+        displayName: identity.displayName || undefined,
+        uri: identity.uri.toString(),
+      },
+    );
     call.call.called = calledLine(invitation);
     call.call.state = 'ringing-in';
     invitation.delegate = {
@@ -616,5 +620,31 @@ export function calledLine(invitation: Invitation): string | undefined {
   const called = fromHeader ? (fromHeader[1] ?? fromHeader[2]) : invitation.request.to.uri.user;
   if (!called) return undefined;
   const own = invitation.userAgent.configuration.uri.user;
-  return called === own ? undefined : decodeURIComponent(called);
+  return called === own ? undefined : safeDecode(called);
+}
+
+/** A URI's user part with %-escapes undone; as sent when they are broken (malformed SIP must not throw). */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The caller as the PBX asserts it (RFC 3325 P-Asserted-Identity): a trunk or a queue puts the
+ * customer's real number there when the From is its own. Trusted: it comes from our own PBX.
+ */
+export function assertedIdentity(invitation: Invitation): Call['remote'] | undefined {
+  const header = invitation.request.getHeader('p-asserted-identity');
+  if (!header) return undefined;
+  const match = /^\s*(?:"((?:[^"\\]|\\.)*)"|([^<"]*?))?\s*<((?:sips?|tel):[^>]+)>/i.exec(header);
+  if (!match) return undefined;
+  const uri = match[3]!;
+  const user = /^(?:sips?:([^@;>]+)@|tel:([^;>]+))/i.exec(uri);
+  const number = user ? (user[1] ?? user[2]) : undefined;
+  if (!number) return undefined;
+  const displayName = (match[1] ?? match[2] ?? '').replace(/\\(.)/g, '$1').trim();
+  return { number: safeDecode(number), displayName: displayName || undefined, uri };
 }

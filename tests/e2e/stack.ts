@@ -18,11 +18,21 @@ export interface WebHostProcess {
  * fresh data folder and optional user settings, policy and password.
  */
 export async function startWebHost(
-  options: { settings?: unknown; policy?: unknown; env?: Record<string, string> } = {},
+  options: {
+    settings?: unknown;
+    policy?: unknown;
+    env?: Record<string, string>;
+    /** Prepares the data folder before the host starts (e.g. a customer cache). */
+    prepare?: (dataDir: string) => void;
+  } = {},
 ): Promise<WebHostProcess> {
   const { dir, cleanup } = tempDir('softphone-e2e-');
   const dataDir = path.join(dir, 'data');
   if (options.settings) writeJson(path.join(dataDir, 'settings.json'), options.settings);
+  if (options.prepare) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    options.prepare(dataDir);
+  }
   const policyFile = path.join(dir, 'policy.json');
   if (options.policy) writeJson(policyFile, options.policy);
   const child: ChildProcess = spawn(

@@ -82,9 +82,9 @@ describe('migrations keyed on user_version', () => {
       }
     })();
     expect(error).toBeInstanceOf(DatabaseTooNewError);
-    expect(error).toMatchObject({ code: 'database-too-new', file, fileVersion: 7, knownVersion: 1 });
+    expect(error).toMatchObject({ code: 'database-too-new', file, fileVersion: 7, knownVersion: CUSTOMER_MIGRATIONS.length });
     expect((error as Error).message).toContain('schema version 7');
-    expect((error as Error).message).toContain('versions up to 1');
+    expect((error as Error).message).toContain(`versions up to ${CUSTOMER_MIGRATIONS.length}`);
     expect((error as Error).message).toContain('newer version of the app');
     expect(db.pragma('user_version', { simple: true })).toBe(7);
     expect(tables(db)).toEqual([]);

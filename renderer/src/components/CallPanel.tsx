@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useNow } from '../hooks/useNow.js';
 import { isMissedCall, type Call } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
+import { Flags, customerName } from './customers/CustomerRecord.js';
 
 function duration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -13,9 +14,17 @@ function duration(ms: number): string {
 }
 
 function Party({ call }: { call: Call }) {
+  const { t } = useTranslation();
+  const pop = useSoftphone((s) => s.pops.find((candidate) => candidate.callId === call.id));
+  const customer = pop?.card?.customer;
+  const name = customer ? customerName(customer) : call.remote.displayName;
   return (
     <div className="call__party">
-      {call.remote.displayName && <strong className="call__name">{call.remote.displayName}</strong>}
+      {name && <strong className="call__name">{name}</strong>}
+      {customer && customer.flags.length > 0 && <Flags flags={customer.flags} />}
+      {!customer && pop?.lookup.kind === 'many' && (
+        <span className="call__hint">{t('customer.shared', { count: pop.lookup.matches.length })}</span>
+      )}
       <span className="call__number">{call.remote.number}</span>
     </div>
   );

@@ -10,6 +10,8 @@ import {
   type CoreEvent,
   type LineState,
   type SettingsView,
+  type CustomerCacheStatus,
+  type ScreenPop,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
 import type { Transport, TransportStatus } from '../transport.js';
@@ -36,6 +38,11 @@ interface HistorySlice {
   history: CallHistory;
   health: LineHealth;
 }
+interface CustomerSlice {
+  /** The record on screen for each call in `calls`. */
+  pops: ScreenPop[];
+  customers: CustomerCacheStatus;
+}
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
   soundBlocked: boolean;
@@ -51,6 +58,7 @@ export type SoftphoneState = ConnectionSlice &
   SettingsSlice &
   CallsSlice &
   HistorySlice &
+  CustomerSlice &
   SoundSlice &
   Actions;
 
@@ -66,6 +74,8 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   history: { calls: [], unseenMissed: 0 },
   health: { onSecondary: false, reconnects: [] },
   soundBlocked: false,
+  pops: [],
+  customers: { state: 'ready', customers: 0, pendingChanges: 0 },
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -76,10 +86,18 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           calls: event.state.calls,
           history: event.state.history,
           health: event.state.health,
+          pops: event.state.pops,
+          customers: event.state.customers,
         });
         break;
       case 'history':
         set({ history: event.history });
+        break;
+      case 'pops':
+        set({ pops: event.pops });
+        break;
+      case 'customers':
+        set({ customers: event.customers });
         break;
       case 'health':
         set({ health: event.health });

@@ -1,0 +1,154 @@
+import type { Call } from '../contract/calls.js';
+import type { CustomerCacheStatus, CustomerDraft, ScreenPop } from '../contract/customers.js';
+import type { CommandResult, CoreEvent } from '../contract/messages.js';
+import { CustomerCache, CustomerChangeError } from '../customers/cache.js';
+import type { Logger } from '../log/logger.js';
+
+interface DeskOptions {
+  file: string;
+  logger: Logger;
+  /** The region national numbers are read in (the setting `phone.defaultRegion`). */
+  region: () => string;
+  emit: (event: CoreEvent) => void;
+  now?: () => number;
+}
+
+/**
+ * The customer side of the desk: pops the record of each call as soon as the core sees it (before
+ * the calls event, so that the ringing card and the record reach the screen together), keeps it
+ * pinned to the call until the call leaves the list, and carries out the agent's customer commands.
+ */
+export class CustomerDesk {
+  private readonly cache: CustomerCache;
+  private pops = new Map<string, ScreenPop>();
+  private readonly now: () => number;
+  private importStatus: CustomerCacheStatus['import'];
+
+  constructor(private readonly options: DeskOptions) {
+    this.cache = new CustomerCache(options.file, options.logger);
+    this.now = options.now ?? Date.now;
+  }
+
+  open(): void {
+    this.cache.open();
+  }
+
+  close(): void {
+    this.cache.close();
+  }
+
+  view(): ScreenPop[] {
+    return [...this.pops.values()];
+  }
+
+  status(): CustomerCacheStatus {
+    return { ...this.cache.status(), import: this.importStatus };
+  }
+
+  /** The calls changed: pop the new ones, let go of those that left the list. */
+  callsChanged(calls: readonly Call[]): void {
+    let changed = false;
+    const next = new Map<string, ScreenPop>();
+    for (const call of calls) {
+      const pop = this.pops.get(call.id) ?? this.popFor(call);
+      if (pop !== this.pops.get(call.id)) changed = true;
+      next.set(call.id, pop);
+    }
+    if (next.size !== this.pops.size) changed = true;
+    this.pops = next;
+    if (changed) this.emitPops();
+  }
+
+  /** A call ended: keep it with its customer, and show it on the pinned card at once. */
+  callEnded(call: Call): void {
+    const pop = this.pops.get(call.id);
+    const customerId = pop?.card?.customer.id;
+    if (!pop || customerId === undefined) return;
+    this.cache.recordCall(call, customerId);
+    this.relink(pop, customerId, pop.linkedBy ?? 'number');
+  }
+
+  async dispatch(
+    command:
+      | { type: 'customers.search'; query: string; limit?: number }
+      | { type: 'customers.card'; customerId: number }
+      | { type: 'pop.link'; callId: string; customerId: number }
+      | { type: 'customers.create'; callId?: string; customer: CustomerDraft }
+      | { type: 'customers.update'; customerId: number; changes: CustomerDraft },
+  ): Promise<CommandResult> {
+    switch (command.type) {
+      case 'customers.search':
+        return { ok: true, value: this.cache.search(command.query, command.limit) };
+      case 'customers.card': {
+        const card = this.cache.card(command.customerId);
+        return card ? { ok: true, value: card } : notFound();
+      }
+      case 'pop.link': {
+        const pop = this.pops.get(command.callId);
+        if (!pop) return { ok: false, error: { code: 'invalid', message: 'no-such-call' } };
+        return this.relink(pop, command.customerId, 'agent') ? { ok: true } : notFound();
+      }
+      case 'customers.create':
+        return this.change(() => {
+          const id = this.cache.create(command.customer, this.options.region(), this.now());
+          const pop = command.callId ? this.pops.get(command.callId) : undefined;
+          if (pop) this.relink(pop, id, 'created');
+          return { customerId: id };
+        });
+      case 'customers.update':
+        return this.change(() => {
+          this.cache.update(command.customerId, command.changes, this.options.region(), this.now());
+          // Every pop showing this customer shows the correction.
+          for (const pop of this.pops.values()) {
+            if (pop.card?.customer.id === command.customerId)
+              this.relink(pop, command.customerId, pop.linkedBy ?? 'agent');
+          }
+          return { card: this.cache.card(command.customerId) };
+        });
+    }
+  }
+
+  private change(work: () => unknown): CommandResult {
+    try {
+      const value = work();
+      this.options.emit({ type: 'customers', customers: this.status() });
+      return { ok: true, value };
+    } catch (error) {
+      if (error instanceof CustomerChangeError) {
+        this.options.logger.warn({ code: error.code }, 'customer change refused');
+        return {
+          ok: false,
+          error: { code: 'invalid', message: error.code, issues: [{ path: '', message: error.message }] },
+        };
+      }
+      this.options.logger.error({ err: error }, 'customer change failed');
+      return { ok: false, error: { code: 'internal', message: 'customer-change-failed' } };
+    }
+  }
+
+  private popFor(call: Call): ScreenPop {
+    const started = performance.now();
+    const pop = this.cache.popFor(call, this.options.region());
+    this.options.logger.debug(
+      { callId: call.id, kind: pop.lookup.kind, ms: Math.round((performance.now() - started) * 100) / 100 },
+      'screen-pop',
+    );
+    return pop;
+  }
+
+  private relink(pop: ScreenPop, customerId: number, linkedBy: NonNullable<ScreenPop['linkedBy']>): boolean {
+    const card = this.cache.card(customerId);
+    if (!card) return false;
+    this.pops.set(pop.callId, { ...pop, card, linkedBy });
+    this.emitPops();
+    return true;
+  }
+
+  private emitPops(): void {
+    this.options.emit({ type: 'pops', pops: this.view() });
+  }
+}
+
+function notFound(): CommandResult {
+  return { ok: false, error: { code: 'invalid', message: 'customer-not-found' } };
+}

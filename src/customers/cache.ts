@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import type { Call } from '../contract/calls.js';
+import type {
+  CustomerCacheStatus,
+  CustomerCard,
+  CustomerDraft,
+  CustomerSummary,
+  ScreenPop,
+} from '../contract/customers.js';
+import type { Logger } from '../log/logger.js';
+import { DatabaseTooNewError, migrate, openDatabase, type Db } from '../storage/database.js';
+import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
+import { CustomerRepository, InvalidPhoneNumberError, type CustomerRecord } from './repository.js';
+
+/** Why a change to a customer was not saved, for the agent; what was typed stays in the form. */
+export class CustomerChangeError extends Error {
+  constructor(
+    readonly code: 'invalid-phone-number' | 'not-found' | 'busy' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CustomerChangeError';
+  }
+}
+
+/** Another connection (an import) holds the write lock for longer than we wait. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+/** A write waits this long for an import's lock; the core's event loop (SIP) must not wait more. */
+const WRITE_WAIT_MS = 50;
+
+/**
+ * The customer cache as the core uses it: the record for a ringing or dialled call, search, cards,
+ * and the agent's own edits, kept locally with a change record for the CRM sync. Never throws at
+ * open: a file it cannot use leaves the cache `unavailable` with the reason, and calls still work.
+ */
+export class CustomerCache {
+  private db: Db | undefined;
+  private repo: CustomerRepository | undefined;
+  private problem: string | undefined;
+  private customerCount = 0;
+  private sql: { count: () => number; pending: () => number; change: (row: ChangeRow) => void } | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly logger: Logger,
+  ) {}
+
+  open(): void {
+    try {
+      const db = openDatabase(this.file, { busyTimeoutMs: WRITE_WAIT_MS });
+      try {
+        migrate(db, CUSTOMER_MIGRATIONS);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+      this.db = db;
+      this.repo = new CustomerRepository(db);
+      const count = db.prepare('SELECT count(*) AS n FROM customers').pluck();
+      const pending = db.prepare('SELECT count(*) AS n FROM local_changes').pluck();
+      const change = db.prepare(
+        `INSERT INTO local_changes (change_id, entity, kind, customer_id, payload, created_at)
+         VALUES (@changeId, @entity, @kind, @customerId, @payload, @createdAt)`,
+      );
+      this.sql = {
+        count: () => count.get() as number,
+        pending: () => pending.get() as number,
+        change: (row) => change.run(row),
+      };
+      this.customerCount = this.sql.count();
+      this.problem = undefined;
+      this.logger.info({ customers: this.customerCount }, 'customer cache open');
+    } catch (error) {
+      this.db = undefined;
+      this.repo = undefined;
+      this.sql = undefined;
+      this.problem =
+        error instanceof DatabaseTooNewError
+          ? error.message
+          : `The customer list in ${this.file} could not be opened (${(error as Error).message}). ` +
+            'Calls work, but callers are not recognised until IT repairs or removes the file.';
+      this.logger.error({ err: error }, 'customer cache unavailable');
+    }
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+    this.repo = undefined;
+    this.sql = undefined;
+  }
+
+  /** Count the customers again (after an import by another connection). */
+  refresh(): void {
+    if (this.sql) this.customerCount = this.sql.count();
+  }
+
+  status(): Omit<CustomerCacheStatus, 'import'> {
+    return this.sql
+      ? { state: 'ready', customers: this.customerCount, pendingChanges: this.sql.pending() }
+      : { state: 'unavailable', customers: 0, pendingChanges: 0, problem: this.problem };
+  }
+
+  /**
+   * What the agent sees for a call as soon as it rings or is dialled: the customer (or the
+   * customers sharing the number, or nobody) and the service of the called line. Index seeks only.
+   */
+  popFor(call: Call, region: string): ScreenPop {
+    const repo = this.repo;
+    if (!repo) return { callId: call.id, lookup: { kind: 'none', number: call.remote.number }, unavailable: true };
+    try {
+      const lookup = repo.lookupByNumber(
+        call.remote.uri.startsWith('tel:') ? call.remote.uri : call.remote.number,
+        region,
+      );
+      const pop: ScreenPop = { callId: call.id, lookup };
+      if (lookup.kind === 'one') {
+        pop.card = repo.card(lookup.matches[0]!.id);
+        pop.linkedBy = 'number';
+      }
+      if (call.called) pop.line = repo.lineFor(call.called, region);
+      return pop;
+    } catch (error) {
+      this.logger.error({ err: error }, 'customer lookup failed');
+      return { callId: call.id, lookup: { kind: 'none', number: call.remote.number }, unavailable: true };
+    }
+  }
+
+  search(query: string, limit?: number): CustomerSummary[] {
+    return this.repo?.search(query, limit) ?? [];
+  }
+
+  card(customerId: number): CustomerCard | undefined {
+    return this.repo?.card(customerId);
+  }
+
+  /** A customer written at the desk; returns its id. Its CRM key is local until the sync assigns one. */
+  create(draft: CustomerDraft, region: string, now: number): number {
+    return this.write((repo) => {
+      const record = { ...recordFromDraft(draft), externalId: `local:${randomUUID()}`, updatedAt: now };
+      const id = repo.upsertCustomer(record, region);
+      this.sql!.change({
+        changeId: randomUUID(),
+        entity: 'customer',
+        kind: 'create',
+        customerId: id,
+        payload: JSON.stringify(draft),
+        createdAt: now,
+      });
+      this.customerCount += 1;
+      return id;
+    });
+  }
+
+  /** Applies the agent's corrections: the fields given replace what the cache had. */
+  update(customerId: number, changes: CustomerDraft, region: string, now: number): void {
+    this.write((repo) => {
+      const current = repo.record(customerId);
+      if (!current) throw new CustomerChangeError('not-found', 'This customer is no longer in the customer list.');
+      const changed = recordFromDraft(changes);
+      const merged: CustomerRecord = {
+        ...current,
+        ...Object.fromEntries(Object.entries(changed).filter(([key]) => key in changes)),
+        identification: { ...current.identification, ...changes.identification },
+        updatedAt: now,
+      };
+      repo.upsertCustomer(merged, region);
+      this.sql!.change({
+        changeId: randomUUID(),
+        entity: 'customer',
+        kind: 'update',
+        customerId,
+        payload: JSON.stringify(changes),
+        createdAt: now,
+      });
+    });
+  }
+
+  /** Keeps a call with the customer it was linked to, so that the next call shows it. */
+  recordCall(call: Call, customerId: number): void {
+    if (!this.repo) return;
+    try {
+      this.write((repo) => {
+        const interaction = {
+          externalId: `call:${call.id}`,
+          channel: 'call' as const,
+          direction: call.direction,
+          startedAt: call.startedAt,
+          endedAt: call.endedAt,
+          outcome: call.end?.cause,
+        };
+        repo.recordInteraction(customerId, interaction);
+        this.sql!.change({
+          changeId: randomUUID(),
+          entity: 'interaction',
+          kind: 'create',
+          customerId,
+          payload: JSON.stringify(interaction),
+          createdAt: call.endedAt ?? call.startedAt,
+        });
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'the call could not be kept with the customer');
+    }
+  }
+
+  private write<T>(work: (repo: CustomerRepository) => T): T {
+    const { db, repo } = this;
+    if (!db || !repo)
+      throw new CustomerChangeError('unavailable', this.problem ?? 'The customer list is not available.');
+    try {
+      return db.transaction(() => work(repo))();
+    } catch (error) {
+      if (error instanceof InvalidPhoneNumberError) {
+        throw new CustomerChangeError('invalid-phone-number', `"${error.number}" is not a phone number.`);
+      }
+      if (isBusy(error)) {
+        throw new CustomerChangeError(
+          'busy',
+          'The customer list is busy with an import; nothing was changed. Save again in a moment.',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+interface ChangeRow {
+  changeId: string;
+  entity: 'customer' | 'interaction';
+  kind: 'create' | 'update';
+  customerId: number;
+  payload: string;
+  createdAt: number;
+}
+
+/** The draft's fields in the repository's shape; only the fields the draft has. */
+function recordFromDraft(draft: CustomerDraft): Omit<CustomerRecord, 'externalId' | 'updatedAt'> {
+  const record: Omit<CustomerRecord, 'externalId' | 'updatedAt'> = {};
+  for (const key of ['title', 'givenName', 'familyName', 'company', 'language', 'accountNumber', 'notes'] as const) {
+    if (key in draft) record[key] = draft[key] || undefined;
+  }
+  if (draft.emails) record.emails = draft.emails;
+  if (draft.phones)
+    record.phones = draft.phones.map((phone) => ({ number: phone.number, label: phone.label || undefined }));
+  if (draft.identification) record.identification = draft.identification;
+  return record;
+}
