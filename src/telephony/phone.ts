@@ -522,7 +522,6 @@ export class Phone {
 
   // ---- bookkeeping ------------------------------------------------------------------------------
 
-
   private track(session: Session, direction: Call['direction'], remote: Call['remote']): LiveCall {
     const entry: LiveCall = {
       session,

@@ -82,7 +82,12 @@ describe('migrations keyed on user_version', () => {
       }
     })();
     expect(error).toBeInstanceOf(DatabaseTooNewError);
-    expect(error).toMatchObject({ code: 'database-too-new', file, fileVersion: 7, knownVersion: CUSTOMER_MIGRATIONS.length });
+    expect(error).toMatchObject({
+      code: 'database-too-new',
+      file,
+      fileVersion: 7,
+      knownVersion: CUSTOMER_MIGRATIONS.length,
+    });
     expect((error as Error).message).toContain('schema version 7');
     expect((error as Error).message).toContain(`versions up to ${CUSTOMER_MIGRATIONS.length}`);
     expect((error as Error).message).toContain('newer version of the app');
