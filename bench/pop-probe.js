@@ -1,3 +1,4 @@
+/* global window, document, MutationObserver */
 /**
  * Loaded into the desk page before its own scripts by the screen-pop benchmark (addInitScript).
  * Notes each ringing call's `startedAt` (stamped by the core when the INVITE reached it) from the

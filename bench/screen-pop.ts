@@ -124,9 +124,11 @@ export async function benchScreenPop(
           result.failures.push(`${desk.label}, round ${round}: ${(error as Error).message}`);
         } finally {
           await caller.hangup().catch(() => undefined);
-          await caller.waitForState((s) => s.session === 'idle' || s.session === 'terminated', 10_000).catch(() => {
-            throw new Error('the caller did not get idle after a call');
-          });
+          await caller
+            .waitForState((s) => s.session === 'idle' || s.session === 'terminated', 10_000)
+            .catch(() => {
+              throw new Error('the caller did not get idle after a call');
+            });
           // Let the desk see the CANCEL and settle (its ended call stays listed until the next one).
           await sleep(150);
         }
@@ -135,7 +137,10 @@ export async function benchScreenPop(
   } finally {
     await caller?.close().catch(() => undefined);
     for (const desk of desks) {
-      await desk.page.context().close().catch(() => undefined);
+      await desk.page
+        .context()
+        .close()
+        .catch(() => undefined);
       await desk.web.stop();
     }
   }
