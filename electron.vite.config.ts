@@ -8,7 +8,7 @@ const at = (...parts: string[]) => path.resolve(root, ...parts);
 
 /**
  * The desktop build: main (ESM, as package.json "type": "module" makes electron-vite emit for
- * Electron 40) → out/main/index.js; the preload → out/preload/index.cjs (a sandboxed preload
+ * Electron 40) → out/main/index.js, and the customer bulk worker → out/main/customer-bulk-worker.js; the preload → out/preload/index.cjs (a sandboxed preload
  * cannot be an ES module, and must be one self-contained file: it may require only "electron");
  * the renderer exactly as renderer/vite.config.ts builds it for the web host → out/renderer.
  */
@@ -21,7 +21,12 @@ export default defineConfig({
       externalizeDeps: true,
       sourcemap: true,
       rolldownOptions: {
-        input: { index: at('main', 'electron', 'main.ts') },
+        input: {
+          index: at('main', 'electron', 'main.ts'),
+          // The customer cache's bulk worker (imports, seed) runs in a worker thread of its own, so it
+          // is an entry of its own: src/customers/bulk.ts looks for it beside the bundle.
+          'customer-bulk-worker': at('src', 'customers', 'bulk-worker.ts'),
+        },
       },
     },
   },

@@ -63,6 +63,24 @@ export class InvalidPhoneNumberError extends Error {
   }
 }
 
+/**
+ * What the two search tables hold for a customer: its name, company, e-mails and account number
+ * folded (see fold.ts), and the digits of its numbers. The one definition for every writer (the
+ * repository, the bulk import), so that `search` finds a customer however it was stored.
+ */
+export function searchEntries(
+  record: Pick<CustomerRecord, 'title' | 'givenName' | 'familyName' | 'company' | 'accountNumber' | 'emails'>,
+  phones: readonly { e164: string }[],
+): { name: string; company: string; emails: string; account: string; digits: string } {
+  return {
+    name: foldForSearch([record.title, record.givenName, record.familyName].filter(Boolean).join(' ')),
+    company: foldForSearch(record.company ?? ''),
+    emails: foldForSearch((record.emails ?? []).join(' ')),
+    account: foldForSearch(record.accountNumber ?? ''),
+    digits: phones.map((phone) => searchableDigits(phone.e164)).join(' '),
+  };
+}
+
 const SEARCH_LIMIT_MAX = 100;
 /** Below this many digits a run matches too many numbers to help (and the trigram index needs 3). */
 const MIN_SEARCH_DIGITS = 3;
@@ -258,16 +276,11 @@ export class CustomerRepository {
       }) as { id: number };
       this.sql.deletePhones.run(id);
       for (const phone of phones) this.sql.insertPhone.run(id, phone.e164, phone.label);
+      const search = searchEntries(record, phones);
       this.sql.deleteWords.run(id);
-      this.sql.insertWords.run(
-        id,
-        foldForSearch([record.title, record.givenName, record.familyName].filter(Boolean).join(' ')),
-        foldForSearch(record.company ?? ''),
-        foldForSearch(emails.join(' ')),
-        foldForSearch(record.accountNumber ?? ''),
-      );
+      this.sql.insertWords.run(id, search.name, search.company, search.emails, search.account);
       this.sql.deleteDigits.run(id);
-      this.sql.insertDigits.run(id, phones.map((phone) => searchableDigits(phone.e164)).join(' '));
+      this.sql.insertDigits.run(id, search.digits);
       return id;
     })();
   }
