@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_IMPORT_CHARS } from '../../src/contract/index.js';
 import type { Core } from '../../src/core/core.js';
 import { ContractEndpoint } from '../../src/core/endpoint.js';
 import type { Logger } from '../../src/log/logger.js';
@@ -86,7 +87,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  // Room for a customer CSV sent from the screen (MAX_IMPORT_CHARS, UTF-8, escaped as JSON); only
+  // a page that holds the token ever gets this far.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_IMPORT_CHARS });
   const endpoints = new Set<ContractEndpoint>();
 
   const refuse = (socket: Duplex, status: number, text: string, why: string) => {

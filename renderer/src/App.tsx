@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallPanel } from './components/CallPanel.js';
 import { CustomerColumn } from './components/customers/CustomerColumn.js';
+import { CustomerListPanel } from './components/customers/CustomerListPanel.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
 import { LineHealthPanel } from './components/LineHealthPanel.js';
 import { StatusBar, type Panel } from './components/StatusBar.js';
@@ -63,7 +64,10 @@ export function App() {
       <SoundNotice />
       <main className="main" aria-label={t('app.mainArea')}>
         {panel === 'settings' && settings ? (
-          <SettingsPanel view={settings} />
+          <>
+            <SettingsPanel view={settings} />
+            <CustomerListPanel />
+          </>
         ) : panel === 'health' ? (
           <LineHealthPanel />
         ) : (

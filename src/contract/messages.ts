@@ -5,6 +5,9 @@ import { LineHealth, LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
+/** The largest CSV the UI sends in one command (about 32 MB); larger files go through `npm run import`. */
+export const MAX_IMPORT_CHARS = 32 * 1024 * 1024;
+
 export const MediaStatsSample = z.object({
   callId: z.string(),
   /** Epoch milliseconds when sampled. */
@@ -83,6 +86,15 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customers.create'), callId: z.string().optional(), customer: NewCustomer }),
   /** Corrections to a customer (a new number, an e-mail), saved locally at once for the CRM sync. */
   z.object({ type: z.literal('customers.update'), customerId: z.number().int(), changes: CustomerDraft }),
+  /**
+   * Import customers from a CSV file (the columns are in docs/customer-import.md). The content is
+   * sent as text; large files go through `npm run import`.
+   */
+  z.object({
+    type: z.literal('customers.import'),
+    fileName: z.string().trim().min(1).max(255),
+    content: z.string().max(MAX_IMPORT_CHARS),
+  }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];

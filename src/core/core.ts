@@ -182,6 +182,7 @@ export class Core {
       case 'pop.link':
       case 'customers.create':
       case 'customers.update':
+      case 'customers.import':
         return this.customers.dispatch(command);
       case 'state.get':
         return { ok: true, value: this.snapshot() };

@@ -1,6 +1,9 @@
 import type { Call } from '../contract/calls.js';
 import type { CustomerCacheStatus, CustomerDraft, ScreenPop } from '../contract/customers.js';
 import type { CommandResult, CoreEvent } from '../contract/messages.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { importCustomersInWorker } from '../customers/bulk.js';
 import { CustomerCache, CustomerChangeError } from '../customers/cache.js';
 import type { Logger } from '../log/logger.js';
 
@@ -74,9 +77,12 @@ export class CustomerDesk {
       | { type: 'customers.card'; customerId: number }
       | { type: 'pop.link'; callId: string; customerId: number }
       | { type: 'customers.create'; callId?: string; customer: CustomerDraft }
-      | { type: 'customers.update'; customerId: number; changes: CustomerDraft },
+      | { type: 'customers.update'; customerId: number; changes: CustomerDraft }
+      | { type: 'customers.import'; fileName: string; content: string },
   ): Promise<CommandResult> {
     switch (command.type) {
+      case 'customers.import':
+        return this.startImport(command.fileName, command.content);
       case 'customers.search':
         return { ok: true, value: this.cache.search(command.query, command.limit) };
       case 'customers.card': {
@@ -106,6 +112,87 @@ export class CustomerDesk {
           return { card: this.cache.card(command.customerId) };
         });
     }
+  }
+
+  /**
+   * Imports a CSV the agent picked, in the bulk worker (never on this event loop); answers at once,
+   * and the progress and the report follow in `customers` events.
+   */
+  private async startImport(fileName: string, content: string): Promise<CommandResult> {
+    if (this.importStatus?.state === 'running') {
+      return { ok: false, error: { code: 'invalid', message: 'import-running' } };
+    }
+    const folder = path.join(path.dirname(this.options.file), 'imports');
+    const csvFile = path.join(folder, `import-${this.now()}.csv`);
+    try {
+      await fs.promises.mkdir(folder, { recursive: true, mode: 0o700 });
+      await fs.promises.writeFile(csvFile, content, { mode: 0o600 });
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'the import file could not be written');
+      return { ok: false, error: { code: 'internal', message: 'failed' } };
+    }
+    const status: NonNullable<CustomerCacheStatus['import']> = {
+      fileName,
+      state: 'running',
+      rowsRead: 0,
+      imported: 0,
+      rejected: 0,
+      rejections: [],
+    };
+    this.importStatus = status;
+    this.emitStatus();
+    let lastEmit = 0;
+    this.options.logger.info({ bytes: content.length }, 'customer import started');
+    void importCustomersInWorker({
+      dbFile: this.options.file,
+      csvFile,
+      region: this.options.region(),
+      listRejected: IMPORT_REJECTIONS_SHOWN,
+      onProgress: (progress) => {
+        Object.assign(status, {
+          rowsRead: progress.rowsRead,
+          imported: progress.imported,
+          rejected: progress.rejected,
+        });
+        // A few updates a second are plenty for a progress line.
+        if (this.now() - lastEmit >= 250) {
+          lastEmit = this.now();
+          this.emitStatus();
+        }
+      },
+    })
+      .then((report) => {
+        Object.assign(status, {
+          state: 'done',
+          rowsRead: report.rowsRead,
+          imported: report.imported,
+          rejected: report.rejected,
+          rejections: report.rejectedRows.map((row) => ({ line: row.line, reason: row.reason })),
+        });
+        this.options.logger.info(
+          {
+            rows: report.rowsRead,
+            imported: report.imported,
+            rejected: report.rejected,
+            ms: Math.round(report.durationMs),
+          },
+          'customer import done',
+        );
+      })
+      .catch((error: unknown) => {
+        Object.assign(status, { state: 'failed', problem: (error as Error).message });
+        this.options.logger.warn({ code: (error as { code?: string }).code }, 'customer import failed');
+      })
+      .finally(() => {
+        this.cache.refresh();
+        this.emitStatus();
+        void fs.promises.rm(csvFile, { force: true });
+      });
+    return { ok: true };
+  }
+
+  private emitStatus(): void {
+    this.options.emit({ type: 'customers', customers: this.status() });
   }
 
   private change(work: () => unknown): CommandResult {
@@ -148,6 +235,9 @@ export class CustomerDesk {
     this.options.emit({ type: 'pops', pops: this.view() });
   }
 }
+
+/** How many rejected rows the report on screen lists (all are counted). */
+const IMPORT_REJECTIONS_SHOWN = 50;
 
 function notFound(): CommandResult {
   return { ok: false, error: { code: 'invalid', message: 'customer-not-found' } };
