@@ -121,6 +121,9 @@ export class MediaEngine {
         return this.handle({ op: 'answer', callId: request.callId, hold: request.answer.hold });
       }
       case 'prepare': {
+        // The ringing call and the caller's record are painted first: opening the microphone and
+        // the connection can wait a frame (answering does not depend on it, it only goes faster).
+        await afterNextPaint();
         await this.media(request.callId);
         return {};
       }
@@ -253,4 +256,17 @@ export class MediaEngine {
   callIds(): string[] {
     return [...this.calls.keys()];
   }
+}
+
+/** Resolves once the page has painted (or after 100 ms in a hidden page, where frames do not come). */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(fallback);
+        resolve();
+      }, 0),
+    );
+  });
 }
