@@ -151,6 +151,61 @@ test('a call on hold survives a cut and is resumed', async ({ browser }) => {
   await peer.waitForAudioFlowing({ direction: 'both' });
 });
 
+/**
+ * The agent presses Hold just as the connection dies: the hold's re-INVITE goes out and its answer
+ * never comes back. `lost` says how much the dying connection takes with it: the re-INVITE itself
+ * (both ways black-holed), or only the far end's 200 OK (the customer is already on hold and waits
+ * for our ACK). Either way the call must come back over the new connection on hold, as the agent
+ * asked, and not be dropped because the unanswered re-INVITE stands in the way of the recovery one.
+ */
+for (const lost of ['the re-INVITE', 'only its answer'] as const) {
+  test(`a cut in the middle of putting the call on hold (${lost} lost): the call comes back on hold`, async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const agent = await deskBehindRelay(browser);
+    const peer = await customer(browser);
+    await talking(agent, peer);
+    const call = agent.getByRole('region', { name: 'Current call' });
+
+    if (lost === 'the re-INVITE') {
+      relay.blackhole();
+      await agent.getByRole('button', { name: 'Hold' }).click();
+      // The re-INVITE with its offer (over a kilobyte, unlike a keepalive) went into the hole.
+      await expect.poll(() => relay.stats().dropped.toUpstream, { timeout: 15_000 }).toBeGreaterThan(1000);
+    } else {
+      relay.blackhole({ only: 'toClient' });
+      await agent.getByRole('button', { name: 'Hold' }).click();
+      // The customer has the hold and has answered it; the 200 OK with its answer went into the hole.
+      await peer.waitForState((s) => s.heldByRemote);
+      await expect.poll(() => relay.stats().dropped.toClient, { timeout: 15_000 }).toBeGreaterThan(500);
+    }
+    // Nothing came back: the desk does not claim a hold it has no answer for.
+    await expect(call).toContainText('Connected');
+    await expect(call).not.toContainText('On hold');
+
+    relay.cut();
+    await expect(line(agent)).toContainText('Not registered');
+    await pause(1500);
+    relay.restore();
+    await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+
+    // The recovery re-INVITE carried the hold: the desk and the customer agree that the call is held.
+    await expect(call).toContainText('On hold');
+    await expect(call.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await peer.waitForState((s) => s.heldByRemote && s.session === 'established');
+    await peer.waitForAudioStopped('both');
+
+    // The dialog is whole again: resuming works, and the customer's BYE reaches the desk.
+    await call.getByRole('button', { name: 'Resume' }).click();
+    await peer.waitForState((s) => !s.heldByRemote);
+    await expect(call).not.toContainText('On hold');
+    await peer.waitForAudioFlowing({ direction: 'both' });
+    await peer.hangup();
+    await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+  });
+}
+
 test('a cut during an attended transfer leaves the agent with both calls, and the transfer can be completed', async ({
   browser,
 }) => {
