@@ -57,7 +57,9 @@ export async function acknowledgeAgain(session: Session, cseq: number): Promise<
  * The far end's re-INVITE that we answered with a 200 OK but whose ACK has not come: it never will,
  * since the far end sends it to our old contact on the dead connection. While it is pending,
  * sip.js refuses to send a re-INVITE of ours (RFC 3261 §14.1) and never lets go of it (a FIXME
- * in SessionDialog): the recovery re-INVITE, a full new offer, settles the media instead.
+ * in SessionDialog). The 200 OK is sent once more, over the new connection, in case the cut lost
+ * it too: the far end then has its answer and stops waiting (its ACK will be lost, which only it
+ * would mind, and the recovery re-INVITE that follows makes a new offer anyway). Then it is let go.
  * Returns whether there was one.
  */
 export function forgetUnacknowledgedAnswer(session: Session): boolean {
@@ -65,6 +67,7 @@ export function forgetUnacknowledgedAnswer(session: Session): boolean {
   const server = dialog?.reinviteUserAgentServer;
   // Still Proceeding: our answer is being made; once it is out, the caller's next try clears it.
   if (!dialog || !server || server.transaction.state === Core.TransactionState.Proceeding) return false;
+  if (server.transaction instanceof Core.InviteServerTransaction) server.transaction.retransmitAcceptedResponse();
   dialog.reinviteUserAgentServer = undefined;
   return true;
 }

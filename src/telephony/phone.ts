@@ -124,10 +124,12 @@ export class Phone {
   /** The factory sip.js calls for each session's media. */
   readonly sessionDescriptionHandlerFactory = (session: Session): SessionDescriptionHandler =>
     new ProxiedSessionDescriptionHandler(session.id, this.options.media, (sdp, type) => {
-      if (type !== 'offer') return;
-      // The far end's offer says whether it holds us (sendonly or inactive towards us).
+      // The far end's offer says whether it holds us (sendonly or inactive towards us), and so does
+      // its answer to a re-INVITE of ours: after a recovery, the hold it kept or the hold the cut
+      // cut short. (Not the early answer of a call being set up: an announcement may be sendonly.)
       const direction = audioDirection(sdp);
       this.update(session.id, (call) => {
+        if (type === 'answer' && call.state !== 'active') return;
         call.hold.remote = direction === 'sendonly' || direction === 'inactive';
       });
     });

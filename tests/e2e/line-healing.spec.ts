@@ -206,6 +206,47 @@ for (const lost of ['the re-INVITE', 'only its answer'] as const) {
   });
 }
 
+test('a cut just as the customer puts the call on hold (our answer lost): the hold completes and the call comes back', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+  const call = agent.getByRole('region', { name: 'Current call' });
+
+  // The customer's re-INVITE reaches the desk; the desk's 200 OK goes into the hole.
+  relay.blackhole({ only: 'toUpstream' });
+  const holding = peer.hold().then(
+    () => 'held',
+    (error: Error) => error.message,
+  );
+  await expect(call).toContainText('The other party put you on hold');
+  await expect.poll(() => relay.stats().dropped.toUpstream, { timeout: 15_000 }).toBeGreaterThan(500);
+
+  relay.cut();
+  await expect(line(agent)).toContainText('Not registered');
+  await pause(1500);
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+
+  // The customer gets its answer over the new connection, and the desk's recovery follows it.
+  expect(await holding).toBe('held');
+  await expect(call).toContainText('The other party put you on hold');
+  await expect(call).not.toContainText('On hold');
+  await peer.waitForState((s) => s.localHold && s.session === 'established');
+  // Still held after the recovery's new offer and answer: the desk sends the customer nothing.
+  expect((await peer.audioStats()).currentDirection).toBe('sendonly');
+  await peer.waitForAudioStopped('in');
+
+  await peer.unhold();
+  await expect(call).not.toContainText('The other party put you on hold');
+  await expect(call).toContainText('Connected');
+  await peer.waitForAudioFlowing({ direction: 'both' });
+  await peer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+});
+
 test('a cut during an attended transfer leaves the agent with both calls, and the transfer can be completed', async ({
   browser,
 }) => {
