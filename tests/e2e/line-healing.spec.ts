@@ -206,6 +206,31 @@ for (const lost of ['the re-INVITE', 'only its answer'] as const) {
   });
 }
 
+test('Hold pressed while the line is down takes effect with the recovery', async ({ browser }) => {
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+  const call = agent.getByRole('region', { name: 'Current call' });
+
+  relay.cut();
+  await expect(line(agent)).toContainText('Not registered');
+  await call.getByRole('button', { name: 'Hold' }).click();
+  await pause(1000);
+  // Nothing could be sent: the desk does not show a hold the customer does not have.
+  await expect(call).not.toContainText('On hold');
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+
+  await expect(call).toContainText('On hold');
+  await peer.waitForState((s) => s.heldByRemote && s.session === 'established');
+  await peer.waitForAudioStopped('both');
+  await call.getByRole('button', { name: 'Resume' }).click();
+  await peer.waitForState((s) => !s.heldByRemote);
+  await peer.waitForAudioFlowing({ direction: 'both' });
+  await peer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+});
+
 test('a cut just as the customer puts the call on hold (our answer lost): the hold completes and the call comes back', async ({
   browser,
 }) => {
