@@ -134,8 +134,7 @@ test('a call on hold survives a cut and is resumed', async ({ browser }) => {
   await talking(agent, peer);
   await agent.getByRole('button', { name: 'Hold' }).click();
   await peer.waitForState((s) => s.heldByRemote);
-  // The hold's re-INVITE is complete on the desk's side too. (A cut in the middle of that
-  // re-INVITE is not recovered yet: sip.js keeps it pending until its timer B; see issue 4.)
+  // The hold's re-INVITE is complete on the desk's side too (a cut in the middle of it: below).
   await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold');
 
   relay.cut();
