@@ -69,8 +69,8 @@ interface LiveCall {
   reinvites: Promise<unknown>;
   /** The connection broke: true once the call is on the new one, false if it ended first. */
   recovery?: Deferred<boolean>;
-  /** Our re-INVITE whose 200 OK the broken connection may have lost: ACKed again over the new one. */
-  unacknowledged?: number;
+  /** Our re-INVITEs (CSeq) whose 200 OK a broken connection may have lost: ACKed again over the new one. */
+  unacknowledged: Set<number>;
 }
 
 export interface PhoneOptions {
@@ -137,6 +137,8 @@ export class Phone {
   /** The line's current UserAgent (a new one after each reconnection), or none while unregistered. */
   attach(ua: UserAgent | undefined): void {
     this.ua = ua;
+    // Registered: requests can leave again (transportRestored() follows when it is the same UserAgent).
+    if (ua) this.offline = false;
   }
 
   calls(): Call[] {
@@ -164,7 +166,8 @@ export class Phone {
         continue;
       }
       entry.recovery ??= deferred();
-      entry.unacknowledged = interruptOwnReinvite(entry.session) ?? entry.unacknowledged;
+      const cseq = interruptOwnReinvite(entry.session);
+      if (cseq !== undefined) entry.unacknowledged.add(cseq);
     }
     if (this.live.size === 0 || this.recoveryTimer) return;
     this.recoveryTimer = setTimeout(() => {
@@ -193,10 +196,16 @@ export class Phone {
       if (entry.session.state !== SessionState.Established) continue;
       void this.serially(entry, async () => {
         // A 200 OK the cut may have swallowed: the far end waits for its ACK before it takes another offer.
-        const cseq = entry.unacknowledged;
-        delete entry.unacknowledged;
-        if (cseq !== undefined) await acknowledgeAgain(entry.session, cseq).catch(() => undefined);
-        return this.reinvite(entry, { hold: entry.wantHold, offerOptions: { iceRestart: true } }, RECOVERY_RETRY_MS);
+        const unacknowledged = [...entry.unacknowledged];
+        for (const cseq of unacknowledged) await acknowledgeAgain(entry.session, cseq).catch(() => undefined);
+        const outcome = await this.reinvite(
+          entry,
+          { hold: entry.wantHold, offerOptions: { iceRestart: true } },
+          RECOVERY_RETRY_MS,
+        );
+        // Those ACKs may have gone down with the new connection too: then they go again next time.
+        if (outcome !== 'interrupted') for (const cseq of unacknowledged) entry.unacknowledged.delete(cseq);
+        return outcome;
       }).then((outcome) => {
         // Cut again before it was answered: the next restoration tries again.
         if (outcome === 'interrupted' && this.live.has(entry.call.id)) return;
@@ -646,6 +655,7 @@ export class Phone {
       },
       wantHold: false,
       reinvites: Promise.resolve(),
+      unacknowledged: new Set(),
     };
     this.live.set(session.id, entry);
     session.stateChange.addListener((state) => {
