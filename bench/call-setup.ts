@@ -117,7 +117,7 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
 }
 
 /** The renderer the web host serves, built from this checkout so that the code measured is this code. */
-function buildRenderer(): void {
+export function buildRenderer(): void {
   const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   execFileSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
     cwd: ROOT,
@@ -197,8 +197,7 @@ async function oneCall(
 export async function benchCallSetup(pbx: Pbx, rounds = 15, signal?: AbortSignal): Promise<CallSetupResult> {
   const cleanups: { what: string; run: () => Promise<unknown> }[] = [];
   try {
-    buildRenderer();
-    signal?.throwIfAborted();
+    // The renderer the web host serves was built from this checkout by bench/run.ts.
     const browser = await launchBrowser();
     cleanups.push({ what: 'Chromium', run: () => browser.close() });
     cleanups.push({ what: 'the browser peer server', run: stopSharedBrowserPeerServer });

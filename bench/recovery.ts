@@ -10,7 +10,8 @@
  *   relay.cut()          every connection through the relay is reset, new ones too
  *   (1 s to cutMaxS s, uniformly at random, seeded; the line must show it lost registration)
  *   relay.restore()      t0: the transport can be had again
- *   ... the line reconnects on its next backoff try (1–4 s), registers, and re-INVITEs the call ...
+ *   ... the line reconnects on its next try (a quick one 0.2–0.5 s after the loss, then the backoff:
+ *       0.5–1, 1–2, then 2–4 s after each failure), registers, and re-INVITEs the call ...
  *   2 s of normal operation, then the call's state is checked and the next cut starts.
  *
  * Everything after t0 is timed on the system clock (Date.now(), whole ms), which this process and
@@ -129,7 +130,7 @@ interface MediaRequestRecord {
 type Sample = [at: number, bytes: number | null];
 
 /** mulberry32: small, seeded, good enough to spread cut lengths. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -140,7 +141,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {

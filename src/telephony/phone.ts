@@ -21,6 +21,7 @@ import {
   type ProxiedDescriptionOptions,
 } from './media.js';
 import { autoAnswerDelay } from './auto-answer.js';
+import { acknowledgeAgain, forgetUnacknowledgedAnswer, interruptOwnReinvite } from './flow-repair.js';
 import { offerProblem } from './offer.js';
 import { QualityMeter } from './quality.js';
 import { dialTarget } from './target.js';
@@ -29,6 +30,30 @@ import { dialTarget } from './target.js';
 const TRANSFER_TIMEOUT_MS = 60_000;
 /** After an attended transfer, how long the target may take to end our consultation leg itself. */
 const REPLACED_LEG_GRACE_MS = 3_000;
+/** How long a hold or resume keeps trying while the far end is busy with its own offer (491). */
+const HOLD_RETRY_MS = 10_000;
+/**
+ * How long the recovery re-INVITE keeps trying while the far end is busy with an INVITE of its own
+ * that the cut interrupted: past its timer B (32 s), when it must have given that one up.
+ */
+const RECOVERY_RETRY_MS = 35_000;
+
+/**
+ * How a re-INVITE ended: the far end took it; it refused it; or the connection broke under it (or
+ * it could not be sent for want of one), and the call's recovery re-INVITE takes its place.
+ */
+type ReinviteOutcome = 'accepted' | 'rejected' | 'interrupted';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
 
 interface LiveCall {
   call: Call;
@@ -38,6 +63,14 @@ interface LiveCall {
   quality?: QualityMeter;
   qualityTotals?: { sum: number; count: number; lowest: number; warnings: Set<NonNullable<CallQuality['warning']>> };
   autoAnswerTimer?: ReturnType<typeof setTimeout>;
+  /** The hold the agent asked for last: what the next re-INVITE offers, the recovery one included. */
+  wantHold: boolean;
+  /** The call's re-INVITEs, one after the other: sip.js refuses a second while one is pending. */
+  reinvites: Promise<unknown>;
+  /** The connection broke: true once the call is on the new one, false if it ended first. */
+  recovery?: Deferred<boolean>;
+  /** Our re-INVITEs (CSeq) whose 200 OK a broken connection may have lost: ACKed again over the new one. */
+  unacknowledged: Set<number>;
 }
 
 export interface PhoneOptions {
@@ -80,6 +113,8 @@ export class Phone {
   private readonly now: () => number;
   private readonly recoveryMs: number;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Between transportLost() and transportRestored(): no SIP request can leave. */
+  private offline = false;
 
   constructor(private readonly options: PhoneOptions) {
     this.now = options.now ?? Date.now;
@@ -89,10 +124,12 @@ export class Phone {
   /** The factory sip.js calls for each session's media. */
   readonly sessionDescriptionHandlerFactory = (session: Session): SessionDescriptionHandler =>
     new ProxiedSessionDescriptionHandler(session.id, this.options.media, (sdp, type) => {
-      if (type !== 'offer') return;
-      // The far end's offer says whether it holds us (sendonly or inactive towards us).
+      // The far end's offer says whether it holds us (sendonly or inactive towards us), and so does
+      // its answer to a re-INVITE of ours: after a recovery, the hold it kept or the hold the cut
+      // cut short. (Not the early answer of a call being set up: an announcement may be sendonly.)
       const direction = audioDirection(sdp);
       this.update(session.id, (call) => {
+        if (type === 'answer' && call.state !== 'active') return;
         call.hold.remote = direction === 'sendonly' || direction === 'inactive';
       });
     });
@@ -100,6 +137,8 @@ export class Phone {
   /** The line's current UserAgent (a new one after each reconnection), or none while unregistered. */
   attach(ua: UserAgent | undefined): void {
     this.ua = ua;
+    // Registered: requests can leave again (transportRestored() follows when it is the same UserAgent).
+    if (ua) this.offline = false;
   }
 
   calls(): Call[] {
@@ -111,13 +150,24 @@ export class Phone {
    * The connection to the PBX is gone: whatever ends now ended because of the network. Calls stay
    * up (their audio does not go through the PBX's signalling) while the line reconnects, for a
    * bounded time; then they end as "network", since nobody could reach us to end them.
+   *
+   * A re-INVITE of ours still waiting for its answer (a hold pressed as the line died) can get none
+   * now: it is given up at once, so that it does not stand in the way of the recovery re-INVITE,
+   * which carries the hold the agent asked for instead.
    */
   transportLost(): void {
+    this.offline = true;
     for (const entry of this.live.values()) {
       entry.pendingEnd ??= { cause: 'network' };
       // A call not yet answered cannot be saved: the CANCEL or the 200 OK that would settle it can
       // no longer reach us, and a call that rings forever would be worse. The PBX routes it again.
-      if (entry.session.state !== SessionState.Established) void entry.session.dispose().catch(() => undefined);
+      if (entry.session.state !== SessionState.Established) {
+        void entry.session.dispose().catch(() => undefined);
+        continue;
+      }
+      entry.recovery ??= deferred();
+      const cseq = interruptOwnReinvite(entry.session);
+      if (cseq !== undefined) entry.unacknowledged.add(cseq);
     }
     if (this.live.size === 0 || this.recoveryTimer) return;
     this.recoveryTimer = setTimeout(() => {
@@ -133,17 +183,35 @@ export class Phone {
   /**
    * A new connection is registered on the same UserAgent: each call in progress sends a re-INVITE
    * over it (with an ICE restart, as after any network change), which moves the dialog's route to
-   * the new flow so the other side's BYE, hold or transfer reaches us again. A call whose re-INVITE
-   * fails is ended: it could no longer be ended or transferred by the other side.
+   * the new flow so the other side's BYE, hold or transfer reaches us again. It offers the hold the
+   * agent asked for last, so a hold whose own re-INVITE the cut swallowed takes effect now. A call
+   * whose re-INVITE fails is ended: it could no longer be ended or transferred by the other side.
    */
   transportRestored(): void {
+    this.offline = false;
     clearTimeout(this.recoveryTimer);
     this.recoveryTimer = undefined;
     for (const entry of this.live.values()) {
       if (entry.pendingEnd?.cause === 'network') delete entry.pendingEnd;
       if (entry.session.state !== SessionState.Established) continue;
-      void this.reinvite(entry, { hold: entry.call.hold.local, offerOptions: { iceRestart: true } }).then((ok) => {
-        if (ok || !this.live.has(entry.call.id)) return;
+      void this.serially(entry, async () => {
+        // A 200 OK the cut may have swallowed: the far end waits for its ACK before it takes another offer.
+        const unacknowledged = [...entry.unacknowledged];
+        for (const cseq of unacknowledged) await acknowledgeAgain(entry.session, cseq).catch(() => undefined);
+        const outcome = await this.reinvite(
+          entry,
+          { hold: entry.wantHold, offerOptions: { iceRestart: true } },
+          RECOVERY_RETRY_MS,
+        );
+        // Those ACKs may have gone down with the new connection too: then they go again next time.
+        if (outcome !== 'interrupted') for (const cseq of unacknowledged) entry.unacknowledged.delete(cseq);
+        return outcome;
+      }).then((outcome) => {
+        // Cut again before it was answered: the next restoration tries again.
+        if (outcome === 'interrupted' && this.live.has(entry.call.id)) return;
+        entry.recovery?.resolve(outcome === 'accepted');
+        delete entry.recovery;
+        if (outcome === 'accepted' || !this.live.has(entry.call.id)) return;
         this.options.logger.warn({ callId: entry.call.id }, 'the call could not be moved to the new connection');
         entry.pendingEnd = { cause: 'network', detail: 'the call could not be recovered after the connection broke' };
         void entry.session.bye().catch(() => entry.session.dispose());
@@ -151,29 +219,68 @@ export class Phone {
     }
   }
 
+  /** Runs `job` once the call's earlier re-INVITEs are done. */
+  private serially<T>(entry: LiveCall, job: () => Promise<T>): Promise<T> {
+    const run = entry.reinvites.then(job, job);
+    entry.reinvites = run.catch(() => undefined);
+    return run;
+  }
+
   /**
-   * Sends a re-INVITE with these media options; true when the far end accepted it. A 491 (the far
-   * end is in the middle of its own offer/answer, e.g. still waiting for our ACK after a cut) is
-   * tried again after a random pause, as RFC 3261 §14.1 says, a few times.
+   * Sends a re-INVITE with these media options and says how it ended. Accepted, the far end has the
+   * hold it offered, and so does the call. A 491 (the far end is in the middle of its own offer) is
+   * tried again after a random pause, as RFC 3261 §14.1 says, and so is a 500 with Retry-After
+   * (§14.2: it was still answering an INVITE of ours, or waiting for an ACK) and a dialog that sip.js
+   * says is busy, for up to `retryMs`.
    */
-  private async reinvite(entry: LiveCall, options: ProxiedDescriptionOptions): Promise<boolean> {
-    for (let attempt = 0; attempt < 4; attempt++) {
+  private async reinvite(
+    entry: LiveCall,
+    options: ProxiedDescriptionOptions,
+    retryMs: number,
+  ): Promise<ReinviteOutcome> {
+    const giveUpAt = this.now() + retryMs;
+    for (;;) {
+      const recovering = options.offerOptions?.iceRestart === true;
+      // The far end's re-INVITE that we answered over the dead connection: its ACK cannot come.
+      if (recovering) forgetUnacknowledgedAnswer(entry.session);
       entry.session.sessionDescriptionHandlerOptionsReInvite = options;
-      const status = await new Promise<number>((resolve) => {
-        entry.session
-          .invite({
-            requestDelegate: {
-              onAccept: () => resolve(200),
-              onReject: (response) => resolve(response.message.statusCode ?? 500),
-            },
-          })
-          .catch(() => resolve(0));
-      });
-      if (status === 200) return true;
-      if (status !== 491 || entry.session.state !== SessionState.Established) return false;
-      await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 1500));
+      const answer = await new Promise<{ status: number; retryAfter?: string; busy?: boolean; local?: boolean }>(
+        (resolve) => {
+          entry.session
+            .invite({
+              requestDelegate: {
+                onAccept: () => resolve({ status: 200 }),
+                onReject: (response) =>
+                  resolve({
+                    status: response.message.statusCode ?? 500,
+                    retryAfter: response.message.getHeader('retry-after'),
+                    // sip.js's own 503 for a transport error, or 408 for no answer at all.
+                    local: !response.message.callId,
+                  }),
+              },
+            })
+            .catch((error: Error) =>
+              resolve({ status: 0, busy: /in progress|ongoing re-INVITE/i.test(error.message ?? '') }),
+            );
+        },
+      );
+      if (answer.status === 200) {
+        const { hold } = options;
+        if (hold !== undefined) this.update(entry.call.id, (call) => void (call.hold.local = hold));
+        return 'accepted';
+      }
+      // The connection broke under it (the line may even be back already): the recovery takes over.
+      if (this.offline || (answer.local && answer.status === 503 && entry.recovery)) return 'interrupted';
+      if (entry.session.state !== SessionState.Established) return 'rejected';
+      const wait =
+        answer.status === 491 || answer.busy
+          ? 500 + Math.random() * 1500
+          : answer.status === 500 && answer.retryAfter
+            ? Math.min(Number.parseInt(answer.retryAfter, 10) || 1, 10) * 1000
+            : undefined;
+      if (wait === undefined || this.now() + wait > giveUpAt) return 'rejected';
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    return false;
   }
 
   // ---- incoming ---------------------------------------------------------------------------------
@@ -349,14 +456,30 @@ export class Phone {
     return { ok: true };
   }
 
+  /**
+   * Holds or resumes. Pressed while the connection is down, or cut in the middle, the hold waits for
+   * the call's recovery, whose re-INVITE carries it; the answer says what the far end has then.
+   */
   async hold(callId: string, hold: boolean): Promise<CommandResult> {
     const entry = this.live.get(callId);
     if (!entry || entry.session.state !== SessionState.Established) return fail('call-not-active');
+    entry.wantHold = hold;
+    for (;;) {
+      if (entry.recovery && !(await entry.recovery.promise)) break;
+      const outcome = await this.serially(entry, async (): Promise<ReinviteOutcome | 'superseded'> => {
+        if (entry.wantHold !== hold) return 'superseded';
+        if (entry.call.hold.local === hold) return 'accepted';
+        if (!this.live.has(callId) || entry.session.state !== SessionState.Established) return 'rejected';
+        return this.reinvite(entry, { hold }, HOLD_RETRY_MS);
+      });
+      // The agent pressed again meanwhile: that press has the last word.
+      if (outcome === 'superseded') return { ok: true };
+      if (outcome !== 'interrupted' || !entry.recovery) break;
+    }
+    if (!this.live.has(callId)) return fail('call-not-active');
     if (entry.call.hold.local === hold) return { ok: true };
-    const accepted = await this.reinvite(entry, { hold });
-    if (!accepted) return { ok: false, error: { code: 'internal', message: hold ? 'hold-failed' : 'resume-failed' } };
-    this.update(callId, (call) => void (call.hold.local = hold));
-    return { ok: true };
+    if (entry.wantHold === hold) entry.wantHold = entry.call.hold.local;
+    return { ok: false, error: { code: 'internal', message: hold ? 'hold-failed' : 'resume-failed' } };
   }
 
   async mute(callId: string, muted: boolean): Promise<CommandResult> {
@@ -534,6 +657,9 @@ export class Phone {
         hold: { local: false, remote: false },
         muted: false,
       },
+      wantHold: false,
+      reinvites: Promise.resolve(),
+      unacknowledged: new Set(),
     };
     this.live.set(session.id, entry);
     session.stateChange.addListener((state) => {
@@ -579,6 +705,8 @@ export class Phone {
     }
     delete entry.call.quality;
     entry.call.hold = { local: false, remote: false };
+    entry.recovery?.resolve(false);
+    delete entry.recovery;
     clearTimeout(entry.autoAnswerTimer);
     // A call prepared while ringing but never answered has no SessionDescriptionHandler to close it.
     if (this.options.media.available())

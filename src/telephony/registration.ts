@@ -8,7 +8,7 @@ import {
 } from 'sip.js';
 import type { LineState } from '../contract/line.js';
 import type { Logger } from '../log/logger.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
 import {
   classifyRegisterResponse,
   classifyTransportError,
@@ -94,6 +94,10 @@ export class Registration {
   private serverFailures = 0;
   private primaryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
+  /** These failures began with the loss of a connection registered long enough for the quick retry. */
+  private quickRetry = false;
+  /** When the line last became registered (its own clock). */
+  private registeredSince = 0;
   /** When the try that opened the current connection started: older socket errors are not its own. */
   private connectedSince = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -306,6 +310,8 @@ export class Registration {
       if (state === RegistererState.Registered && this.current.status !== 'registered') {
         clearTimeout(timeout);
         this.failures = 0;
+        this.quickRetry = false;
+        this.registeredSince = this.now();
         this.serverFailures = 0;
         const restored = this.everRegistered;
         this.everRegistered = true;
@@ -316,7 +322,7 @@ export class Registration {
           status: 'registered',
           server,
           aor: this.aor,
-          since: this.now(),
+          since: this.registeredSince,
           expiresInSeconds: this.grantedExpires ?? this.expiresSeconds,
         });
       } else if (state === RegistererState.Unregistered && this.current.status === 'registered' && this.running) {
@@ -358,12 +364,19 @@ export class Registration {
 
   private fail(generation: number, failure: LineFailure, notBeforeMs?: number): void {
     if (generation !== this.generation || !this.running) return;
+    // A registered connection that broke after a while: most likely a blip, worth a quick retry.
+    const afterUpMs = this.backoff.quickRetryAfterLoss?.afterUpMs;
+    if (this.failures === 0)
+      this.quickRetry =
+        this.current.status === 'registered' &&
+        afterUpMs !== undefined &&
+        this.now() - this.registeredSince >= afterUpMs;
     this.failures++;
     this.serverFailures++;
     this.generation++;
     const retry = !needsNewSettings(failure);
     const delay = retry
-      ? Math.max(backoffDelay(this.failures, this.backoff, this.random), notBeforeMs ?? 0)
+      ? Math.max(retryDelay(this.failures, this.quickRetry, this.backoff, this.random), notBeforeMs ?? 0)
       : undefined;
     this.options.logger.warn(
       { reason: failure.reason, code: failure.code, attempt: this.failures, retryInMs: delay },

@@ -134,8 +134,7 @@ test('a call on hold survives a cut and is resumed', async ({ browser }) => {
   await talking(agent, peer);
   await agent.getByRole('button', { name: 'Hold' }).click();
   await peer.waitForState((s) => s.heldByRemote);
-  // The hold's re-INVITE is complete on the desk's side too. (A cut in the middle of that
-  // re-INVITE is not recovered yet: sip.js keeps it pending until its timer B; see issue 4.)
+  // The hold's re-INVITE is complete on the desk's side too (a cut in the middle of it: below).
   await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold');
 
   relay.cut();
@@ -149,6 +148,127 @@ test('a call on hold survives a cut and is resumed', async ({ browser }) => {
   await agent.getByRole('button', { name: 'Resume' }).click();
   await peer.waitForState((s) => !s.heldByRemote);
   await peer.waitForAudioFlowing({ direction: 'both' });
+});
+
+/**
+ * The agent presses Hold just as the connection dies: the hold's re-INVITE goes out and its answer
+ * never comes back. `lost` says how much the dying connection takes with it: the re-INVITE itself
+ * (both ways black-holed), or only the far end's 200 OK (the customer is already on hold and waits
+ * for our ACK). Either way the call must come back over the new connection on hold, as the agent
+ * asked, and not be dropped because the unanswered re-INVITE stands in the way of the recovery one.
+ */
+for (const lost of ['the re-INVITE', 'only its answer'] as const) {
+  test(`a cut in the middle of putting the call on hold (${lost} lost): the call comes back on hold`, async ({
+    browser,
+  }) => {
+    test.setTimeout(120_000);
+    const agent = await deskBehindRelay(browser);
+    const peer = await customer(browser);
+    await talking(agent, peer);
+    const call = agent.getByRole('region', { name: 'Current call' });
+
+    if (lost === 'the re-INVITE') {
+      relay.blackhole();
+      await agent.getByRole('button', { name: 'Hold' }).click();
+      // The re-INVITE with its offer (over a kilobyte, unlike a keepalive) went into the hole.
+      await expect.poll(() => relay.stats().dropped.toUpstream, { timeout: 15_000 }).toBeGreaterThan(1000);
+    } else {
+      relay.blackhole({ only: 'toClient' });
+      await agent.getByRole('button', { name: 'Hold' }).click();
+      // The customer has the hold and has answered it; the 200 OK with its answer went into the hole.
+      await peer.waitForState((s) => s.heldByRemote);
+      await expect.poll(() => relay.stats().dropped.toClient, { timeout: 15_000 }).toBeGreaterThan(500);
+    }
+    // Nothing came back: the desk does not claim a hold it has no answer for.
+    await expect(call).toContainText('Connected');
+    await expect(call).not.toContainText('On hold');
+
+    relay.cut();
+    await expect(line(agent)).toContainText('Not registered');
+    await pause(1500);
+    relay.restore();
+    await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+
+    // The recovery re-INVITE carried the hold: the desk and the customer agree that the call is held.
+    await expect(call).toContainText('On hold');
+    await expect(call.getByRole('button', { name: 'Resume' })).toBeVisible();
+    await peer.waitForState((s) => s.heldByRemote && s.session === 'established');
+    await peer.waitForAudioStopped('both');
+
+    // The dialog is whole again: resuming works, and the customer's BYE reaches the desk.
+    await call.getByRole('button', { name: 'Resume' }).click();
+    await peer.waitForState((s) => !s.heldByRemote);
+    await expect(call).not.toContainText('On hold');
+    await peer.waitForAudioFlowing({ direction: 'both' });
+    await peer.hangup();
+    await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+  });
+}
+
+test('Hold pressed while the line is down takes effect with the recovery', async ({ browser }) => {
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+  const call = agent.getByRole('region', { name: 'Current call' });
+
+  relay.cut();
+  await expect(line(agent)).toContainText('Not registered');
+  await call.getByRole('button', { name: 'Hold' }).click();
+  await pause(1000);
+  // Nothing could be sent: the desk does not show a hold the customer does not have.
+  await expect(call).not.toContainText('On hold');
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+
+  await expect(call).toContainText('On hold');
+  await peer.waitForState((s) => s.heldByRemote && s.session === 'established');
+  await peer.waitForAudioStopped('both');
+  await call.getByRole('button', { name: 'Resume' }).click();
+  await peer.waitForState((s) => !s.heldByRemote);
+  await peer.waitForAudioFlowing({ direction: 'both' });
+  await peer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
+});
+
+test('a cut just as the customer puts the call on hold (our answer lost): the hold completes and the call comes back', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const agent = await deskBehindRelay(browser);
+  const peer = await customer(browser);
+  await talking(agent, peer);
+  const call = agent.getByRole('region', { name: 'Current call' });
+
+  // The customer's re-INVITE reaches the desk; the desk's 200 OK goes into the hole.
+  relay.blackhole({ only: 'toUpstream' });
+  const holding = peer.hold().then(
+    () => 'held',
+    (error: Error) => error.message,
+  );
+  await expect(call).toContainText('The other party put you on hold');
+  await expect.poll(() => relay.stats().dropped.toUpstream, { timeout: 15_000 }).toBeGreaterThan(500);
+
+  relay.cut();
+  await expect(line(agent)).toContainText('Not registered');
+  await pause(1500);
+  relay.restore();
+  await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
+
+  // The customer gets its answer over the new connection, and the desk's recovery follows it.
+  expect(await holding).toBe('held');
+  await expect(call).toContainText('The other party put you on hold');
+  await expect(call).not.toContainText('On hold');
+  await peer.waitForState((s) => s.localHold && s.session === 'established');
+  // Still held after the recovery's new offer and answer: the desk sends the customer nothing.
+  expect((await peer.audioStats()).currentDirection).toBe('sendonly');
+  await peer.waitForAudioStopped('in');
+
+  await peer.unhold();
+  await expect(call).not.toContainText('The other party put you on hold');
+  await expect(call).toContainText('Connected');
+  await peer.waitForAudioFlowing({ direction: 'both' });
+  await peer.hangup();
+  await expect(agent.getByRole('region', { name: 'Last call' })).toContainText('The other party hung up.');
 });
 
 test('a cut during an attended transfer leaves the agent with both calls, and the transfer can be completed', async ({

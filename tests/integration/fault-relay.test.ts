@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startEchoServer() {
   const sockets = new Set<net.Socket>();
   const errors: string[] = [];
-  const echo = { port: 0, received: 0, errors, connections: 0 };
+  const echo = { port: 0, received: 0, errors, connections: 0, sockets };
   const server = net.createServer((socket) => {
     echo.connections++;
     sockets.add(socket);
@@ -178,6 +178,33 @@ describe('fault relay', () => {
       'connect',
       'close',
     ]);
+  });
+
+  it("blackhole({ only: 'toClient' }) lets requests through and swallows the answers, a reset among them", async () => {
+    const echo = await startEchoServer();
+    const relay = await relayTo(echo.port);
+    const client = new Client(relay.listenPort);
+    await client.echo('alive');
+    const receivedBefore = echo.received;
+
+    relay.blackhole({ only: 'toClient' });
+    client.socket.write('heard, never answered');
+    await waitFor('the request at the upstream', () => echo.received === receivedBefore + 21);
+    await sleep(500);
+    expect(client.text, relay.describe()).toBe('alive');
+    expect(relay.stats().dropped).toEqual({ toUpstream: 0, toClient: 21 });
+
+    // The upstream going away is not passed on either: the client still sees an open connection.
+    for (const socket of echo.sockets) socket.resetAndDestroy();
+    await waitFor('the relay to see the reset', () => relay.events.some((e) => e.type === 'upstream-error'));
+    await sleep(500);
+    expect(client.seen, relay.describe()).toEqual(['connect']);
+
+    // A cut still resets what is left.
+    relay.cut();
+    await client.closed;
+    expect(client.seen, relay.describe()).toEqual(['connect', 'error ECONNRESET', 'close']);
+    expect(relay.events.map((e) => e.type).slice(0, 4)).toEqual(['connect', 'blackhole', 'upstream-error', 'cut']);
   });
 
   it('delay adds latency each way and keeps the order', async () => {

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { LineState } from '../../src/contract/index.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { backoffDelay } from '../../src/telephony/backoff.js';
+import { retryDelay } from '../../src/telephony/backoff.js';
 import {
   probeWebSocket,
   Registration,
@@ -176,17 +176,19 @@ describe('the line notices a dead connection and heals on the same UserAgent', (
     await expectReachable(server);
   });
 
-  it('cut: a reset connection is lost, retries follow the backoff, and the line comes back', async () => {
+  it('cut: a reset connection is lost, retried once quickly and then by the backoff, and the line comes back', async () => {
     const server = await pbx();
     const relay = await relayTo(server);
-    const backoff = { baseMs: 400, maxMs: 1_600 };
+    const backoff = { baseMs: 400, maxMs: 1_600, quickRetryAfterLoss: { minMs: 50, maxMs: 150, afterUpMs: 1_000 } };
     const line = startLine(account(relay.url), { backoff });
     const first = await line.next('registered', isRegistered(relay.url), 0, 20_000, relay.describe);
+    // Up long enough for the quick retry.
+    await new Promise((resolve) => setTimeout(resolve, backoff.quickRetryAfterLoss.afterUpMs + 100));
 
     relay.cut();
     const lost = await line.next('connection-lost', isFailed('connection-lost'), first.index, 10_000, relay.describe);
     expect(lost.state.attempt).toBe(1);
-    // Enough failures during the cut to reach the cap: at most 400, 800, 1600, 1600, 1600 ms.
+    // Enough failures during the cut to reach the cap: at most 150, then 400, 800, 1600, 1600 ms.
     await waitFor(`five failures\n${relay.describe()}`, () => failures().length >= 5, 20_000);
     relay.restore();
     const back = await line.next('registered again', isRegistered(relay.url), lost.index, 20_000, relay.describe);
@@ -199,12 +201,22 @@ describe('the line notices a dead connection and heals on the same UserAgent', (
     expect(during.map((f) => f.state.attempt)).toEqual(during.map((_, i) => i + 1));
     for (const [i, failure] of during.entries()) {
       const { attempt, retryAt } = failure.state;
-      // What backoff guarantees: a random 50–100% of min(max, base·2^(n−1)).
-      const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 1));
-      expect(ceiling).toBe(backoffDelay(attempt, backoff, () => 1));
+      // The rule: the first retry after losing a registered connection within [min, max]; then a
+      // random 50–100% of min(max, base·2^(n−2)) for the n-th failure, the backoff from its start.
+      const [low, high] =
+        attempt === 1
+          ? [backoff.quickRetryAfterLoss.minMs, backoff.quickRetryAfterLoss.maxMs]
+          : [
+              Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 2)) / 2,
+              Math.min(backoff.maxMs, backoff.baseMs * 2 ** (attempt - 2)),
+            ];
+      expect([low, high]).toEqual([
+        retryDelay(attempt, true, backoff, () => 0),
+        retryDelay(attempt, true, backoff, () => 1),
+      ]);
       const delay = retryAt! - failure.clock;
-      expect(delay, `failure ${attempt}`).toBeGreaterThanOrEqual(ceiling / 2);
-      expect(delay, `failure ${attempt}`).toBeLessThanOrEqual(ceiling);
+      expect(delay, `failure ${attempt}`).toBeGreaterThanOrEqual(low);
+      expect(delay, `failure ${attempt}`).toBeLessThanOrEqual(high);
       // And the next try did wait for it.
       const nextTry = line.seen.find(
         (s, index) => index > line.seen.indexOf(failure) && s.state.status === 'registering',
@@ -219,6 +231,24 @@ describe('the line notices a dead connection and heals on the same UserAgent', (
     expectOneUserAgent(line.userAgents, 2);
     expect(line.flowRestored()).toBe(1);
     await expectReachable(server);
+  });
+
+  it('cut right after registering: no quick retry, the backoff from its start', async () => {
+    const server = await pbx();
+    const relay = await relayTo(server);
+    const backoff = { baseMs: 400, maxMs: 1_600, quickRetryAfterLoss: { minMs: 50, maxMs: 150, afterUpMs: 5_000 } };
+    const line = startLine(account(relay.url), { backoff });
+    const first = await line.next('registered', isRegistered(relay.url), 0, 20_000, relay.describe);
+
+    // A server that drops each registration at once must not be retried every 150 ms by every desk.
+    relay.cut();
+    const lost = await line.next('connection-lost', isFailed('connection-lost'), first.index, 10_000, relay.describe);
+    expect(lost.state.attempt).toBe(1);
+    const delay = lost.state.retryAt! - lost.clock;
+    expect(delay).toBeGreaterThanOrEqual(backoff.baseMs / 2);
+    expect(delay).toBeLessThanOrEqual(backoff.baseMs);
+    relay.restore();
+    await line.next('registered again', isRegistered(relay.url), lost.index, 20_000, relay.describe);
   });
 
   it('checkNow(): a half-open connection is found by a 3 s probe, long before the next keepalive', async () => {

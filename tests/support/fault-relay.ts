@@ -6,6 +6,7 @@
  *   // ... sip.js UserAgent({ transportOptions: { server: relay.url } }) ...
  *   relay.cut();        // both ends get a TCP RST; new connections are reset at once
  *   relay.blackhole();  // connections stay open but nothing gets through, as after a NAT timeout
+ *   relay.blackhole({ only: 'toClient' });  // the same for the answers alone: requests still arrive
  *   relay.delay(300);   // every chunk waits 300 ms more, each way, order kept
  *   relay.restore();    // new connections work normally again
  *   await relay.close();
@@ -56,6 +57,18 @@ export interface FaultRelayStats {
   dropped: { toUpstream: number; toClient: number };
 }
 
+/** Which way bytes go: from the client to the upstream (requests), or back (answers). */
+export type Direction = 'toUpstream' | 'toClient';
+
+export interface BlackholeOptions {
+  /**
+   * Swallow one direction only, on the connections open now: with 'toClient' the upstream still
+   * gets every request but the client never hears an answer (nor the upstream's FIN or RST), the
+   * moment a request is on its way when a link dies. New connections are swallowed whole anyway.
+   */
+  only?: Direction;
+}
+
 export interface FaultRelay {
   readonly listenHost: string;
   readonly listenPort: number;
@@ -73,12 +86,12 @@ export interface FaultRelay {
   cut(): void;
   /**
    * Half-open failure, as when a NAT or firewall silently forgets the connection: existing
-   * connections stay open but everything either way is read and dropped, and no FIN or RST is
-   * passed on. New connections are accepted and never relayed. These connections stay dead after
+   * connections stay open but everything either way (or one way: `only`) is read and dropped, and
+   * no FIN or RST is passed on. New connections are accepted and never relayed. These connections stay dead after
    * `restore()`; only connections made after it work. A side that closes its own end is let go,
    * so `connections()` shows when the app gives up on a dead connection.
    */
-  blackhole(): void;
+  blackhole(options?: BlackholeOptions): void;
   /** Holds every chunk `ms` longer, each way, keeping the order; `delay(0)` stops adding latency. */
   delay(ms: number): void;
   /** Ends cut, blackhole and delay: new connections are relayed normally. */
@@ -91,8 +104,6 @@ export interface FaultRelay {
   /** Stops listening and drops every connection and timer. Idempotent. */
   close(): Promise<void>;
 }
-
-type Direction = 'toUpstream' | 'toClient';
 
 /** One direction of one connection: a FIFO so that delayed chunks (and the final FIN) keep their order. */
 class Pipe {
@@ -159,10 +170,10 @@ class Pipe {
 }
 
 class Connection {
-  /** Black-holed connections never forward again, even after restore(). */
-  dead: boolean;
+  /** The directions a blackhole swallows; once swallowed, a direction never forwards again, even after restore(). */
+  private readonly swallowed = new Set<Direction>();
   readonly upstream: net.Socket | undefined;
-  private readonly pipes: Pipe[] = [];
+  private readonly pipes = new Map<Direction, Pipe>();
   private openSockets: number;
 
   constructor(
@@ -181,11 +192,11 @@ class Connection {
     },
     relayed: boolean,
   ) {
-    this.dead = !relayed;
     this.openSockets = relayed ? 2 : 1;
     client.on('error', () => this.onSideFailed(client));
     client.on('close', () => this.onClientClosed());
     if (!relayed) {
+      this.swallowed.add('toUpstream').add('toClient');
       this.swallow(client, 'toUpstream');
       return;
     }
@@ -201,34 +212,32 @@ class Connection {
     this.relayHalf(upstream, client, 'toClient');
   }
 
-  blackhole(): void {
-    if (this.dead) return;
-    this.dead = true;
-    for (const pipe of this.pipes) pipe.discard();
-    for (const [socket, direction] of [
-      [this.client, 'toUpstream'],
-      [this.upstream, 'toClient'],
-    ] as const) {
-      if (!socket) continue;
-      socket.removeAllListeners('data').removeAllListeners('end');
-      this.swallow(socket, direction);
+  blackhole(only?: Direction): void {
+    for (const direction of only ? [only] : (['toUpstream', 'toClient'] as const)) {
+      if (this.swallowed.has(direction)) continue;
+      this.swallowed.add(direction);
+      this.pipes.get(direction)?.discard();
+      const from = direction === 'toUpstream' ? this.client : this.upstream;
+      if (!from) continue;
+      from.removeAllListeners('data').removeAllListeners('end');
+      this.swallow(from, direction);
     }
   }
 
   reset(): void {
-    for (const pipe of this.pipes) pipe.discard();
+    for (const pipe of this.pipes.values()) pipe.discard();
     for (const socket of [this.client, this.upstream]) if (socket && !socket.destroyed) socket.resetAndDestroy();
   }
 
   destroy(): void {
-    for (const pipe of this.pipes) pipe.discard();
+    for (const pipe of this.pipes.values()) pipe.discard();
     this.client.destroy();
     this.upstream?.destroy();
   }
 
   private relayHalf(from: net.Socket, to: net.Socket, direction: Direction): void {
     const pipe = new Pipe(from, to, direction, this.relay.stats);
-    this.pipes.push(pipe);
+    this.pipes.set(direction, pipe);
     from.on('data', (chunk: Buffer) => pipe.push(chunk, this.relay.delayMs()));
     from.on('end', () => pipe.push('end', this.relay.delayMs()));
   }
@@ -241,11 +250,12 @@ class Connection {
     socket.resume();
   }
 
-  /** An RST (or any error) on one side becomes an RST on the other, unless a blackhole is in between. */
+  /** An RST (or any error) on one side becomes an RST on the other, unless a blackhole swallows what that side sends. */
   private onSideFailed(side: net.Socket): void {
     const other = side === this.client ? this.upstream : this.client;
     side.destroy();
-    if (!this.dead && other && !other.destroyed) other.resetAndDestroy();
+    const swallowed = this.swallowed.has(side === this.client ? 'toUpstream' : 'toClient');
+    if (!swallowed && other && !other.destroyed) other.resetAndDestroy();
   }
 
   /**
@@ -329,10 +339,11 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
       // Their sockets close a moment later; a test asserting right after cut() must already see zero.
       live.clear();
     },
-    blackhole() {
+    blackhole(options = {}) {
       mode = 'blackhole';
-      log('blackhole', undefined, `${live.size} connection(s) swallowed`);
-      for (const connection of live) connection.blackhole();
+      const what = options.only ? `${options.only} swallowed` : 'swallowed';
+      log('blackhole', undefined, `${live.size} connection(s) ${what}`);
+      for (const connection of live) connection.blackhole(options.only);
     },
     delay(ms) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`delay must be a finite number of ms >= 0, got ${ms}`);
