@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { CsvError, parse, type InfoRecord } from 'csv-parse';
+import { CsvError, parse, type InfoRecord, type Parser } from 'csv-parse';
 import type { Db } from '../storage/database.js';
 import { BulkCustomerWriter, type NormalisedCustomer } from './bulk-writer.js';
 import { normaliseNumber } from './numbers.js';
@@ -153,10 +153,25 @@ export async function importCustomersCsv(
     bytesTotal: size,
   });
 
+  // Rows are checked for a cancel as they come; this also stops an import whose input stalls
+  // (a pipe, a network drive that hangs) between rows: the parser is destroyed, so the loop below
+  // throws at once (a file stream being read cannot be destroyed until its read returns).
+  let parser: Parser | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    if (!options.cancelled) return;
+    watch = setInterval(() => {
+      if (!options.cancelled?.()) return;
+      const error = cancelledError();
+      reject(error);
+      parser?.destroy(error);
+    }, 200);
+  });
+  stopped.catch(() => undefined);
   try {
-    const input = await withDelimiter(stream, (n) => (bytesRead += n));
+    const input = await Promise.race([withDelimiter(stream, (n) => (bytesRead += n)), stopped]);
     if (!input) throw new CustomerImportError('empty', 'The file is empty: it needs a header row naming the columns.');
-    const parser = parse({
+    const rows = parse({
       delimiter: input.delimiter,
       bom: true,
       info: true,
@@ -166,10 +181,11 @@ export async function importCustomersCsv(
       skip_empty_lines: true,
       max_record_size: MAX_ROW_CHARS,
     });
-    input.readable.on('error', (error) => parser.destroy(error));
-    input.readable.pipe(parser);
+    parser = rows;
+    input.readable.on('error', (error) => rows.destroy(error));
+    input.readable.pipe(rows);
 
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: InfoRecord; raw: string }>) {
+    for await (const item of rows as AsyncIterable<{ record: string[]; info: InfoRecord; raw: string }>) {
       const line = startLine(item.info.lines, item.raw);
       lastRecordLine = item.info.lines;
       if (!header) {
@@ -224,6 +240,8 @@ export async function importCustomersCsv(
     if (began && db.inTransaction) db.exec('ROLLBACK');
     stream.destroy();
     throw asImportError(error, lastRecordLine);
+  } finally {
+    clearInterval(watch);
   }
   if (typeof source === 'string') stream.destroy();
   return {
