@@ -158,12 +158,12 @@ export async function importCustomersCsv(
   // throws at once (a file stream being read cannot be destroyed until its read returns).
   let parser: Parser | undefined;
   let watch: NodeJS.Timeout | undefined;
-  const stopped = new Promise<never>((_resolve, reject) => {
+  const stopped = new Promise<never>((_resolve, fail) => {
     if (!options.cancelled) return;
     watch = setInterval(() => {
       if (!options.cancelled?.()) return;
       const error = cancelledError();
-      reject(error);
+      fail(error);
       parser?.destroy(error);
     }, 200);
   });
@@ -189,7 +189,7 @@ export async function importCustomersCsv(
       const line = startLine(item.info.lines, item.raw);
       lastRecordLine = item.info.lines;
       if (!header) {
-        header = readHeader(item.record, input.delimiter);
+        header = readHeader(item.record, input.delimiter, line);
         // Only now that the file fits: take the write lock for the one transaction of the import.
         db.exec('BEGIN IMMEDIATE');
         began = true;
@@ -340,7 +340,7 @@ const normaliseHeader = (name: string) =>
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
 
-function readHeader(names: string[], delimiter: string): ColumnIndex {
+function readHeader(names: string[], delimiter: string, line: number): ColumnIndex {
   const index: ColumnIndex = { count: names.length };
   const unknown: string[] = [];
   const repeated: string[] = [];
@@ -380,10 +380,10 @@ function readHeader(names: string[], delimiter: string): ColumnIndex {
         : '';
     throw new CustomerImportError(
       'header',
-      `The header row (line 1) does not fit: ${problems.join('; ')}.${hint} The columns are: ` +
+      `The header row (line ${line}) does not fit: ${problems.join('; ')}.${hint} The columns are: ` +
         `${CSV_COLUMNS.join(', ')}; required: ${REQUIRED_CSV_COLUMNS.join(', ')} (see docs/customer-import.md). ` +
         NOTHING_IMPORTED,
-      1,
+      line,
     );
   }
   return index;
