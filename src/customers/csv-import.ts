@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { CsvError, parse, type InfoRecord } from 'csv-parse';
+import { CsvError, parse, type InfoRecord, type Parser } from 'csv-parse';
 import type { Db } from '../storage/database.js';
 import { BulkCustomerWriter, type NormalisedCustomer } from './bulk-writer.js';
 import { normaliseNumber } from './numbers.js';
@@ -153,10 +153,25 @@ export async function importCustomersCsv(
     bytesTotal: size,
   });
 
+  // Rows are checked for a cancel as they come; this also stops an import whose input stalls
+  // (a pipe, a network drive that hangs) between rows: the parser is destroyed, so the loop below
+  // throws at once (a file stream being read cannot be destroyed until its read returns).
+  let parser: Parser | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  const stopped = new Promise<never>((_resolve, fail) => {
+    if (!options.cancelled) return;
+    watch = setInterval(() => {
+      if (!options.cancelled?.()) return;
+      const error = cancelledError();
+      fail(error);
+      parser?.destroy(error);
+    }, 200);
+  });
+  stopped.catch(() => undefined);
   try {
-    const input = await withDelimiter(stream, (n) => (bytesRead += n));
+    const input = await Promise.race([withDelimiter(stream, (n) => (bytesRead += n)), stopped]);
     if (!input) throw new CustomerImportError('empty', 'The file is empty: it needs a header row naming the columns.');
-    const parser = parse({
+    const rows = parse({
       delimiter: input.delimiter,
       bom: true,
       info: true,
@@ -166,14 +181,15 @@ export async function importCustomersCsv(
       skip_empty_lines: true,
       max_record_size: MAX_ROW_CHARS,
     });
-    input.readable.on('error', (error) => parser.destroy(error));
-    input.readable.pipe(parser);
+    parser = rows;
+    input.readable.on('error', (error) => rows.destroy(error));
+    input.readable.pipe(rows);
 
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: InfoRecord; raw: string }>) {
+    for await (const item of rows as AsyncIterable<{ record: string[]; info: InfoRecord; raw: string }>) {
       const line = startLine(item.info.lines, item.raw);
       lastRecordLine = item.info.lines;
       if (!header) {
-        header = readHeader(item.record, input.delimiter);
+        header = readHeader(item.record, input.delimiter, line);
         // Only now that the file fits: take the write lock for the one transaction of the import.
         db.exec('BEGIN IMMEDIATE');
         began = true;
@@ -224,6 +240,8 @@ export async function importCustomersCsv(
     if (began && db.inTransaction) db.exec('ROLLBACK');
     stream.destroy();
     throw asImportError(error, lastRecordLine);
+  } finally {
+    clearInterval(watch);
   }
   if (typeof source === 'string') stream.destroy();
   return {
@@ -322,7 +340,7 @@ const normaliseHeader = (name: string) =>
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
 
-function readHeader(names: string[], delimiter: string): ColumnIndex {
+function readHeader(names: string[], delimiter: string, line: number): ColumnIndex {
   const index: ColumnIndex = { count: names.length };
   const unknown: string[] = [];
   const repeated: string[] = [];
@@ -362,10 +380,10 @@ function readHeader(names: string[], delimiter: string): ColumnIndex {
         : '';
     throw new CustomerImportError(
       'header',
-      `The header row (line 1) does not fit: ${problems.join('; ')}.${hint} The columns are: ` +
+      `The header row (line ${line}) does not fit: ${problems.join('; ')}.${hint} The columns are: ` +
         `${CSV_COLUMNS.join(', ')}; required: ${REQUIRED_CSV_COLUMNS.join(', ')} (see docs/customer-import.md). ` +
         NOTHING_IMPORTED,
-      1,
+      line,
     );
   }
   return index;

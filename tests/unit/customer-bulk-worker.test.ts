@@ -128,17 +128,14 @@ describe('the bulk worker', () => {
       region: 'IT',
       progressEvery: 100,
       signal: controller.signal,
-      onProgress: (p) => p.rowsRead >= 300 && controller.abort(),
+      onProgress: (p) => p.rowsRead >= 400 && controller.abort(),
     });
     const pipe = fs.createWriteStream(fifo);
     pipe.on('error', () => undefined); // the worker closes its end when it stops
+    // It aborts at row 400; the worker reads on to the last row it has (the parser keeps the very
+    // last until more comes), then waits for more that never comes, and stops all the same.
     pipe.write(`${HEADER}\n${rows(0, 500)}`);
-    // The worker stops at its next row: give it rows to read after the abort.
-    const feeding = setInterval(() => pipe.write(rows(0, 50)), 20);
-    const error = await rejection(job).finally(() => {
-      clearInterval(feeding);
-      pipe.destroy();
-    });
+    const error = await rejection(job).finally(() => pipe.destroy());
     expect(error).toBeInstanceOf(CustomerImportError);
     expect(error).toMatchObject({ code: 'cancelled', message: 'The import was cancelled. Nothing was imported.' });
     expect(count()).toBe(1);
