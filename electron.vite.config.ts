@@ -26,6 +26,8 @@ export default defineConfig({
           // The customer cache's bulk worker (imports, seed) runs in a worker thread of its own, so it
           // is an entry of its own: src/customers/bulk.ts looks for it beside the bundle.
           'customer-bulk-worker': at('src', 'customers', 'bulk-worker.ts'),
+          // Customer search, off the event loop for the same reason (src/customers/search.ts).
+          'customer-search-worker': at('src', 'customers', 'search-worker.ts'),
         },
       },
     },

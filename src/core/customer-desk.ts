@@ -84,7 +84,12 @@ export class CustomerDesk {
       case 'customers.import':
         return this.startImport(command.fileName, command.content);
       case 'customers.search':
-        return { ok: true, value: this.cache.search(command.query, command.limit) };
+        try {
+          return { ok: true, value: await this.cache.search(command.query, command.limit) };
+        } catch (error) {
+          this.options.logger.error({ err: error }, 'customer search failed');
+          return { ok: false, error: { code: 'internal', message: 'search-failed' } };
+        }
       case 'customers.card': {
         const card = this.cache.card(command.customerId);
         return card ? { ok: true, value: card } : notFound();

@@ -42,16 +42,26 @@ export interface BulkWorkerEntry {
  * - compiled file by file: bulk-worker.js beside this file.
  */
 export function locateBulkWorker(from: string = import.meta.url): BulkWorkerEntry {
-  if (/\.[cm]?ts$/.test(new URL(from).pathname)) return { url: new URL('./bulk-worker.ts', from), typescript: true };
-  const candidates = [`./${BULK_WORKER_BUNDLE_FILE}`, `../${BULK_WORKER_BUNDLE_FILE}`, './bulk-worker.js'];
+  return locateWorker('bulk-worker', BULK_WORKER_BUNDLE_FILE, from, 'Nothing was imported.');
+}
+
+/** The same for any worker of src/customers: `source` is its file name without extension. */
+export function locateWorker(
+  source: string,
+  bundleFile: string,
+  from: string = import.meta.url,
+  consequence = '',
+): BulkWorkerEntry {
+  if (/\.[cm]?ts$/.test(new URL(from).pathname)) return { url: new URL(`./${source}.ts`, from), typescript: true };
+  const candidates = [`./${bundleFile}`, `../${bundleFile}`, `./${source}.js`];
   for (const candidate of candidates) {
     const url = new URL(candidate, from);
     if (fs.existsSync(url)) return { url, typescript: false };
   }
   throw new CustomerImportError(
     'worker',
-    `The customer bulk worker (${BULK_WORKER_BUNDLE_FILE}) is not beside ${fileURLToPath(from)}: the build ` +
-      'must emit it as an entry of its own (see electron.vite.config.ts). Nothing was imported.',
+    `The customer worker ${bundleFile} is not beside ${fileURLToPath(from)}: the build ` +
+      `must emit it as an entry of its own (see electron.vite.config.ts). ${consequence}`.trim(),
   );
 }
 
@@ -69,7 +79,8 @@ import(tsxApi).then((api) => {
 });
 `;
 
-function startWorker(entry: BulkWorkerEntry, data: BulkWorkerData & { tag: string }): Worker {
+/** Starts a worker of src/customers, through tsx when it is TypeScript. */
+export function startWorker(entry: BulkWorkerEntry, data: object): Worker {
   if (!entry.typescript) return new Worker(entry.url, { workerData: data });
   // tsx is a development dependency: only the TypeScript sources need it, never the build.
   const tsxApi = import.meta.resolve('tsx/esm/api');
@@ -178,7 +189,11 @@ function runBulkJob<T>(job: BulkJob, options: BulkJobOptions): Promise<T> {
     let worker: Worker;
     const cancel = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     try {
-      worker = startWorker(options.workerEntry ?? locateBulkWorker(), { tag: BULK_WORKER_TAG, job, cancel });
+      worker = startWorker(options.workerEntry ?? locateBulkWorker(), {
+        tag: BULK_WORKER_TAG,
+        job,
+        cancel,
+      } satisfies BulkWorkerData & { tag: string });
     } catch (error) {
       reject(error);
       return;

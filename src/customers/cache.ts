@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import { DatabaseTooNewError, migrate, openDatabase, type Db } from '../storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { CustomerRepository, InvalidPhoneNumberError, type CustomerRecord } from './repository.js';
+import { CustomerSearch } from './search.js';
 
 /** Why a change to a customer was not saved, for the agent; what was typed stays in the form. */
 export class CustomerChangeError extends Error {
@@ -42,6 +43,7 @@ export class CustomerCache {
   private repo: CustomerRepository | undefined;
   private problem: string | undefined;
   private customerCount = 0;
+  private searcher: CustomerSearch | undefined;
   private sql: { count: () => number; pending: () => number; change: (row: ChangeRow) => void } | undefined;
 
   constructor(
@@ -72,6 +74,7 @@ export class CustomerCache {
         change: (row) => change.run(row),
       };
       this.customerCount = this.sql.count();
+      this.searcher = new CustomerSearch(this.file, this.logger);
       this.problem = undefined;
       this.logger.info({ customers: this.customerCount }, 'customer cache open');
     } catch (error) {
@@ -88,6 +91,8 @@ export class CustomerCache {
   }
 
   close(): void {
+    this.searcher?.close();
+    this.searcher = undefined;
     this.db?.close();
     this.db = undefined;
     this.repo = undefined;
@@ -130,8 +135,9 @@ export class CustomerCache {
     }
   }
 
-  search(query: string, limit?: number): CustomerSummary[] {
-    return this.repo?.search(query, limit) ?? [];
+  /** Runs in the search worker: a broad query over a large cache must not hold up SIP. */
+  async search(query: string, limit = 20): Promise<CustomerSummary[]> {
+    return this.searcher ? this.searcher.search(query, limit) : [];
   }
 
   card(customerId: number): CustomerCard | undefined {

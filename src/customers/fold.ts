@@ -14,9 +14,14 @@ export function foldForSearch(text: string): string {
 
 /**
  * What the agent typed as an FTS5 query: every word must match, the last letters may be missing
- * ("mul ann" finds Anna Müller). Undefined when nothing searchable is left.
+ * ("mul ann" finds Anna Müller), except in a query of single letters only. Undefined when nothing
+ * searchable is left.
  */
 export function wordsQuery(query: string): string | undefined {
   const words = foldForSearch(query).match(/[\p{L}\p{N}]+/gu);
-  return words ? words.map((word) => `"${word}"*`).join(' ') : undefined;
+  if (!words) return undefined;
+  // A query of single letters only would, as prefixes, match nearly every customer: then they must
+  // be whole words. Beside a longer word, an initial is a prefix ("muller j" finds Jürgen Müller).
+  const prefixes = words.some((word) => word.length > 1);
+  return words.map((word) => (prefixes || word.length > 1 ? `"${word}"*` : `"${word}"`)).join(' ');
 }

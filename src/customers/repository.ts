@@ -82,6 +82,8 @@ export function searchEntries(
 }
 
 const SEARCH_LIMIT_MAX = 100;
+/** How many hits a search ranks at most (see the search statements). */
+const SEARCH_RANKED = 2000;
 /** Below this many digits a run matches too many numbers to help (and the trigram index needs 3). */
 const MIN_SEARCH_DIGITS = 3;
 const CARD_CLOSED_CASES = 10;
@@ -219,17 +221,24 @@ export class CustomerRepository {
         ON CONFLICT (called) DO UPDATE SET service_name = excluded.service_name,
           script_set = excluded.script_set, language = excluded.language`),
       byNumber: prepare(CUSTOMERS_BY_NUMBER_SQL),
+      // Both searches rank a bounded number of hits (SEARCH_RANKED) and build summaries only for the
+      // ones returned: a short prefix may match most of a million customers, and ranking all of
+      // them (or looking up each one's last contact) would take seconds. Beyond that many hits the
+      // agent has to type more anyway.
       byWords: prepare(`
+        WITH hits AS (
+          SELECT rowid AS id, bm25(customer_words, 10.0, 4.0, 2.0, 6.0) AS score
+          FROM customer_words WHERE customer_words MATCH ? LIMIT ${SEARCH_RANKED}
+        ),
+        best AS (SELECT id, score FROM hits ORDER BY score LIMIT ?)
         SELECT ${SUMMARY_COLUMNS}
-        FROM customer_words JOIN customers c ON c.id = customer_words.rowid
-        WHERE customer_words MATCH ?
+        FROM best JOIN customers c ON c.id = best.id
         -- A hit in the name counts most, then the account number, the company, an e-mail.
-        ORDER BY bm25(customer_words, 10.0, 4.0, 2.0, 6.0), last_contact_at DESC NULLS LAST, c.id
-        LIMIT ?`),
+        ORDER BY best.score, last_contact_at DESC NULLS LAST, c.id`),
       byDigits: prepare(`
+        WITH hits AS (SELECT rowid AS id FROM customer_digits WHERE customer_digits MATCH ? LIMIT ${SEARCH_RANKED})
         SELECT ${SUMMARY_COLUMNS}
-        FROM customer_digits JOIN customers c ON c.id = customer_digits.rowid
-        WHERE customer_digits MATCH ?
+        FROM hits JOIN customers c ON c.id = hits.id
         ORDER BY last_contact_at DESC NULLS LAST, c.id
         LIMIT ?`),
       customer: prepare(`

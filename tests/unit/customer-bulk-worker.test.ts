@@ -202,6 +202,6 @@ describe('finding the worker', () => {
     expect(locateBulkWorker(pathToFileURL(path.join(out, 'chunks', 'bulk-x1.js')).href).url.href).toBe(worker);
     const missing = () => locateBulkWorker(pathToFileURL(path.join(dir, 'elsewhere', 'index.js')).href);
     expect(missing).toThrow(CustomerImportError);
-    expect(missing).toThrow(/customer-bulk-worker\.js\) is not beside/);
+    expect(missing).toThrow(/customer-bulk-worker\.js is not beside/);
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../src/contract/calls.js';
 import type { CoreEvent } from '../../src/contract/messages.js';
 import { StateSnapshot, type CommandResult } from '../../src/contract/messages.js';
@@ -242,6 +242,30 @@ describe("the agent's own edits", () => {
       importer.close();
     }
     value(await desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } }));
+  });
+});
+
+describe('search', () => {
+  it('runs in the search worker, never on the core thread, and finds customers in their own script', async () => {
+    seed((repo) => {
+      repo.upsertCustomer({ externalId: 'a', givenName: 'Σοφία', familyName: 'Παπαδοπούλου', updatedAt: 1 }, 'IT');
+      repo.upsertCustomer({ externalId: 'b', givenName: 'Jürgen', familyName: 'Müller', updatedAt: 1 }, 'IT');
+    });
+    openDesk();
+    const onThisThread = vi.spyOn(CustomerRepository.prototype, 'search');
+    try {
+      const greek = value<{ familyName: string }[]>(
+        await desk.dispatch({ type: 'customers.search', query: 'παπαδοπ' }),
+      );
+      expect(greek.map((c) => c.familyName)).toEqual(['Παπαδοπούλου']);
+      const german = value<{ familyName: string }[]>(
+        await desk.dispatch({ type: 'customers.search', query: 'muller j' }),
+      );
+      expect(german.map((c) => c.familyName)).toEqual(['Müller']);
+      expect(onThisThread).not.toHaveBeenCalled();
+    } finally {
+      onThisThread.mockRestore();
+    }
   });
 });
 

@@ -66,7 +66,7 @@ function CustomerSearch({ call }: { call?: Call }) {
     if (result.ok) {
       setResults(result.value as CustomerSummary[]);
       setProblem(undefined);
-    } else setProblem(t('customer.error.failed'));
+    } else setProblem(t('customer.searchFailed'));
   };
   const show = async (id: number) => {
     const result = await send({ type: 'customers.card', customerId: id });
