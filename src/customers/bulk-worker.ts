@@ -4,6 +4,7 @@
  * by `importCustomersInWorker` / `seedCustomersInWorker` (bulk.ts); it does one job and ends.
  * In the Electron build this file is its own entry, out/main/customer-bulk-worker.js.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { DatabaseTooNewError, migrate, openDatabase, type Db } from '../storage/database.js';
@@ -103,6 +104,16 @@ async function run(job: BulkJob, cancel: Int32Array): Promise<unknown> {
 const data = workerData as (BulkWorkerData & { tag?: string }) | undefined;
 if (parentPort && data?.tag === BULK_WORKER_TAG) {
   const port = parentPort;
+  // On a two-core desk an import must not take CPU from the core's thread (SIP, the screen-pop).
+  // On Linux the nice value belongs to the thread, and setpriority(0) names the calling thread;
+  // elsewhere it would slow the whole app down, so it is left alone there.
+  if (process.platform === 'linux') {
+    try {
+      os.setPriority(10);
+    } catch {
+      // Not allowed here: the import runs at the usual priority.
+    }
+  }
   run(data.job, new Int32Array(data.cancel)).then(
     (result) => port.postMessage({ type: 'done', result } satisfies BulkMessage),
     (error: unknown) => port.postMessage({ type: 'error', error: serialise(error) } satisfies BulkMessage),
