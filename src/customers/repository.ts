@@ -172,6 +172,14 @@ function summary(row: SummaryRow): CustomerSummary {
   };
 }
 
+function identification(row: CustomerRow): NonNullable<CustomerRecord['identification']> {
+  return {
+    dateOfBirth: orUndefined(row.date_of_birth),
+    postcode: orUndefined(row.postcode),
+    customerCode: orUndefined(row.customer_code),
+  };
+}
+
 /**
  * The local customer cache: who is calling, in an index seek or a few, before the first ring
  * ends; search for the agent; the service behind the called number. Statements are prepared once.
@@ -373,17 +381,17 @@ export class CustomerRepository {
       emails: JSON.parse(row.emails) as string[],
       flags: JSON.parse(row.flags) as string[],
       notes: orUndefined(row.notes),
-      identification: {
-        dateOfBirth: orUndefined(row.date_of_birth),
-        postcode: orUndefined(row.postcode),
-        customerCode: orUndefined(row.customer_code),
-      },
-      phones: (this.sql.phones.all(customerId) as { e164: string; label: string | null }[]).map((phone) => ({
-        number: phone.e164,
-        label: orUndefined(phone.label),
-      })),
+      identification: identification(row),
+      phones: this.phonesOf(customerId).map((phone) => ({ number: phone.e164, label: phone.label })),
       updatedAt: row.updated_at,
     };
+  }
+
+  private phonesOf(customerId: number): { e164: string; label?: string }[] {
+    return (this.sql.phones.all(customerId) as { e164: string; label: string | null }[]).map((phone) => ({
+      e164: phone.e164,
+      label: orUndefined(phone.label),
+    }));
   }
 
   /** Everything the agent sees of one customer, or undefined when the cache does not have it. */
@@ -400,15 +408,8 @@ export class CustomerRepository {
         ...customer,
         emails: JSON.parse(row.emails) as string[],
         notes: orUndefined(row.notes),
-        identification: {
-          dateOfBirth: orUndefined(row.date_of_birth),
-          postcode: orUndefined(row.postcode),
-          customerCode: orUndefined(row.customer_code),
-        },
-        phones: (this.sql.phones.all(customerId) as { e164: string; label: string | null }[]).map((phone) => ({
-          e164: phone.e164,
-          label: orUndefined(phone.label),
-        })),
+        identification: identification(row),
+        phones: this.phonesOf(customerId),
       },
       cases: cases.map((c): CustomerCase => ({
         id: c.id,
