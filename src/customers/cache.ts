@@ -32,6 +32,8 @@ function isBusy(error: unknown): boolean {
 
 /** A write waits this long for an import's lock; the core's event loop (SIP) must not wait more. */
 const WRITE_WAIT_MS = 50;
+/** How often calls waiting for an import's lock are tried again. */
+const DEFERRED_RETRY_MS = 3000;
 
 /**
  * The customer cache as the core uses it: the record for a ringing or dialled call, search, cards,
@@ -91,6 +93,8 @@ export class CustomerCache {
   }
 
   close(): void {
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
     this.searcher?.close();
     this.searcher = undefined;
     this.db?.close();
@@ -186,9 +190,13 @@ export class CustomerCache {
     });
   }
 
-  /** Keeps a call with the customer it was linked to, so that the next call shows it. */
-  recordCall(call: Call, customerId: number): void {
-    if (!this.repo) return;
+  /**
+   * Keeps a call with the customer it was linked to, so that the next call shows it. While an
+   * import holds the write lock, the call waits in memory and is written once the lock is free
+   * (tried again every few seconds); true when it is written now.
+   */
+  recordCall(call: Call, customerId: number): boolean {
+    if (!this.repo) return false;
     try {
       this.write((repo) => {
         const interaction = {
@@ -209,9 +217,28 @@ export class CustomerCache {
           createdAt: call.endedAt ?? call.startedAt,
         });
       });
+      return true;
     } catch (error) {
-      this.logger.error({ err: error }, 'the call could not be kept with the customer');
+      if (error instanceof CustomerChangeError && error.code === 'busy') {
+        this.deferred.push({ call, customerId });
+        this.retryDeferredSoon();
+      } else this.logger.error({ err: error }, 'the call could not be kept with the customer');
+      return false;
     }
+  }
+
+  /** Calls waiting for the write lock (an import holds it), with the customer each belongs to. */
+  private deferred: { call: Call; customerId: number }[] = [];
+  private deferredTimer: NodeJS.Timeout | undefined;
+
+  private retryDeferredSoon(): void {
+    if (this.deferredTimer) return;
+    this.deferredTimer = setTimeout(() => {
+      this.deferredTimer = undefined;
+      const waiting = this.deferred.splice(0);
+      for (const { call, customerId } of waiting) this.recordCall(call, customerId);
+    }, DEFERRED_RETRY_MS);
+    this.deferredTimer.unref();
   }
 
   private write<T>(work: (repo: CustomerRepository) => T): T {

@@ -224,7 +224,10 @@ describe("the agent's own edits", () => {
   it('while another connection holds the write lock (an import), says "busy" at once and changes nothing', async () => {
     let id = 0;
     seed((repo) => {
-      id = repo.upsertCustomer({ externalId: 'a', familyName: 'Bianchi', updatedAt: 1 }, 'IT');
+      id = repo.upsertCustomer(
+        { externalId: 'a', familyName: 'Bianchi', phones: [{ number: '+393471234567' }], updatedAt: 1 },
+        'IT',
+      );
     });
     openDesk();
     const importer = openDatabase(file);
@@ -234,14 +237,27 @@ describe("the agent's own edits", () => {
       const result = await desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } });
       expect(result).toMatchObject({ ok: false, error: { message: 'busy' } });
       expect(Date.now() - started).toBeLessThan(2000); // it did not wait the default 5 s
-      // Reads go on meanwhile (WAL): a ringing call still pops.
-      desk.callsChanged([call('c1', 'anonymous')]);
+      // Reads go on meanwhile (WAL): a ringing call still pops; its customer is found.
+      desk.callsChanged([call('c1', '+393471234567')]);
+      expect(desk.view()[0]!.card?.customer.id).toBe(id);
+      // A call that ends meanwhile waits in memory for the lock, and is not lost.
+      desk.callEnded(call('c1', '+393471234567', { state: 'ended', endedAt: 900, end: { cause: 'local-hangup' } }));
       expect(value<unknown>(await desk.dispatch({ type: 'customers.card', customerId: id }))).toBeDefined();
     } finally {
       importer.exec('ROLLBACK');
       importer.close();
     }
     value(await desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } }));
+    await expect
+      .poll(
+        async () =>
+          value<{ interactions: unknown[] }>(await desk.dispatch({ type: 'customers.card', customerId: id }))
+            .interactions,
+        {
+          timeout: 6000,
+        },
+      )
+      .toHaveLength(1);
   });
 });
 
