@@ -12,6 +12,9 @@ import { Core, type Session } from 'sip.js';
 /** sip.js types a session's dialog by its interface; the object is the core's SessionDialog. */
 const dialogOf = (session: Session) => session.dialog as Core.SessionDialog | undefined;
 
+/** How long an answer sent after a cut waits for its ACK before the dialog lets go of it. */
+const ACK_GRACE_MS = 2_000;
+
 /** The transaction layer's error hook, protected in sip.js's typings. */
 interface TransportErrorSink {
   onTransportError(error: Core.TransportError): void;
@@ -65,8 +68,23 @@ export async function acknowledgeAgain(session: Session, cseq: number): Promise<
 export function forgetUnacknowledgedAnswer(session: Session): boolean {
   const dialog = dialogOf(session);
   const server = dialog?.reinviteUserAgentServer;
-  // Still Proceeding: our answer is being made; once it is out, the caller's next try clears it.
-  if (!dialog || !server || server.transaction.state === Core.TransactionState.Proceeding) return false;
+  if (!dialog || !server) return false;
+  if (server.transaction.state === Core.TransactionState.Proceeding) {
+    // Our answer is still being made (the media engine was slow, or the cut came first): it will go
+    // out over the new connection, but its ACK may still go to the old contact and never come.
+    // Once the answer is out, its ACK gets a moment; then the dialog is let go all the same, so
+    // that the far end's next re-INVITE is not refused with 500 for ever.
+    const transaction = server.transaction;
+    const answered = (): void => {
+      if (transaction.state === Core.TransactionState.Proceeding) return;
+      transaction.removeStateChangeListener(answered);
+      setTimeout(() => {
+        if (dialog.reinviteUserAgentServer === server) dialog.reinviteUserAgentServer = undefined;
+      }, ACK_GRACE_MS).unref();
+    };
+    transaction.addStateChangeListener(answered);
+    return false;
+  }
   if (server.transaction instanceof Core.InviteServerTransaction) server.transaction.retransmitAcceptedResponse();
   dialog.reinviteUserAgentServer = undefined;
   return true;

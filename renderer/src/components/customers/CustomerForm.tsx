@@ -66,17 +66,7 @@ function schemaFor(card: CustomerCard | undefined) {
   });
 }
 
-function TextInput({
-  name,
-  control,
-  multiline,
-  autoFocus,
-}: {
-  name: FieldName;
-  control: Control<Fields>;
-  multiline?: boolean;
-  autoFocus?: boolean;
-}) {
+function TextInput({ name, control, multiline }: { name: FieldName; control: Control<Fields>; multiline?: boolean }) {
   const { t } = useTranslation();
   return (
     <Controller
@@ -91,7 +81,6 @@ function TextInput({
           onBlur={field.onBlur}
           isInvalid={Boolean(fieldState.error)}
           validationBehavior="aria"
-          autoFocus={autoFocus}
         >
           <Label>{t(`customer.field.${name}`)}</Label>
           {multiline ? <TextArea ref={field.ref} rows={3} /> : <Input ref={field.ref} spellCheck={false} />}
@@ -164,7 +153,8 @@ export function CustomerForm({
     >
       <h3 className="customer-form__title">{card ? t('customer.editTitle') : t('customer.createTitle')}</h3>
       <div className="customer-form__row">
-        <TextInput name="givenName" control={control} autoFocus={!card} />
+        {/* No autofocus: while the call rings, the keyboard belongs to Answer. */}
+        <TextInput name="givenName" control={control} />
         <TextInput name="familyName" control={control} />
       </div>
       <TextInput name="company" control={control} />
