@@ -1,5 +1,11 @@
 import type { Db } from '../storage/database.js';
-import { searchEntries, type CaseRecord, type CustomerRecord, type InteractionRecord } from './repository.js';
+import {
+  phoneAndSearchStatements,
+  searchEntries,
+  type CaseRecord,
+  type CustomerRecord,
+  type InteractionRecord,
+} from './repository.js';
 
 /** A customer whose numbers are already E.164 (checked by the import, or made valid by the generator). */
 export interface NormalisedCustomer extends Omit<CustomerRecord, 'phones'> {
@@ -28,14 +34,7 @@ export class BulkCustomerWriter {
           account_number = ?, emails = ?, flags = ?, notes = ?, date_of_birth = ?, postcode = ?,
           customer_code = ?, updated_at = ?
         WHERE id = ?`),
-      deletePhones: prepare('DELETE FROM phones WHERE customer_id = ?'),
-      insertPhone: prepare(
-        'INSERT INTO phones (customer_id, e164, label) VALUES (?, ?, ?) ON CONFLICT (customer_id, e164) DO NOTHING',
-      ),
-      deleteWords: prepare('DELETE FROM customer_words WHERE rowid = ?'),
-      insertWords: prepare('INSERT INTO customer_words (rowid, name, company, emails, account) VALUES (?, ?, ?, ?, ?)'),
-      deleteDigits: prepare('DELETE FROM customer_digits WHERE rowid = ?'),
-      insertDigits: prepare('INSERT INTO customer_digits (rowid, digits) VALUES (?, ?)'),
+      ...phoneAndSearchStatements(db),
       insertCase: prepare(`
         INSERT INTO cases (customer_id, external_id, subject, category, status, open, opened_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -181,6 +181,25 @@ function identification(row: CustomerRow): NonNullable<CustomerRecord['identific
 }
 
 /**
+ * The statements that write a customer's numbers and search entries, shared by the repository and
+ * the bulk writer so that both index a customer alike.
+ */
+export function phoneAndSearchStatements(db: Db) {
+  return {
+    deletePhones: db.prepare('DELETE FROM phones WHERE customer_id = ?'),
+    insertPhone: db.prepare(
+      'INSERT INTO phones (customer_id, e164, label) VALUES (?, ?, ?) ON CONFLICT (customer_id, e164) DO NOTHING',
+    ),
+    deleteWords: db.prepare('DELETE FROM customer_words WHERE rowid = ?'),
+    insertWords: db.prepare(
+      'INSERT INTO customer_words (rowid, name, company, emails, account) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deleteDigits: db.prepare('DELETE FROM customer_digits WHERE rowid = ?'),
+    insertDigits: db.prepare('INSERT INTO customer_digits (rowid, digits) VALUES (?, ?)'),
+  };
+}
+
+/**
  * The local customer cache: who is calling, in an index seek or a few, before the first ring
  * ends; search for the agent; the service behind the called number. Statements are prepared once.
  */
@@ -201,14 +220,7 @@ export class CustomerRepository {
           notes = excluded.notes, date_of_birth = excluded.date_of_birth, postcode = excluded.postcode,
           customer_code = excluded.customer_code, updated_at = excluded.updated_at
         RETURNING id`),
-      deletePhones: prepare('DELETE FROM phones WHERE customer_id = ?'),
-      insertPhone: prepare(
-        'INSERT INTO phones (customer_id, e164, label) VALUES (?, ?, ?) ON CONFLICT (customer_id, e164) DO NOTHING',
-      ),
-      deleteWords: prepare('DELETE FROM customer_words WHERE rowid = ?'),
-      insertWords: prepare('INSERT INTO customer_words (rowid, name, company, emails, account) VALUES (?, ?, ?, ?, ?)'),
-      deleteDigits: prepare('DELETE FROM customer_digits WHERE rowid = ?'),
-      insertDigits: prepare('INSERT INTO customer_digits (rowid, digits) VALUES (?, ?)'),
+      ...phoneAndSearchStatements(db),
       upsertCase: prepare(`
         INSERT INTO cases (customer_id, external_id, subject, category, status, open, opened_at, updated_at)
         VALUES (@customerId, @externalId, @subject, @category, @status, @open, @openedAt, @updatedAt)
