@@ -40,15 +40,14 @@
  * At the end the customer hangs up: the desk must say "The other party hung up.", which it can only
  * learn if the BYE reached it over the newest connection (the dialog moved with the re-INVITE).
  */
+import { gotoRegistered, openBenchDesk } from './desk.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { startWebHost } from '../tests/e2e/stack.js';
 import { startBrowserPeer, type BrowserPeer } from '../tests/support/browser-peer/index.js';
 import { stopSharedBrowserPeerServer } from '../tests/support/browser-peer/server.js';
 import { startFaultRelay } from '../tests/support/fault-relay.js';
-import { getTestAccount } from '../tools/pbx/accounts.js';
 import type { Pbx } from '../tools/pbx/pbx.js';
 import { launchBrowser } from './call-setup.js';
 
@@ -248,18 +247,12 @@ export async function benchRecovery(pbx: Pbx, options: RecoveryOptions, signal?:
     cleanups.push({ what: 'the fault relay', run: () => relay.close() });
     diagnostics.push(() => `--- relay events ---\n${relay.describe().split('\n').slice(-30).join('\n')}`);
 
-    const desk = getTestAccount(DESK_USER);
-    const web = await startWebHost({
-      settings: { sip: { wsUrl: relay.url, user: DESK_USER, domain: pbx.domain, displayName: desk.displayName } },
-      env: { HEADSET_SOFTPHONE_SIP_PASSWORD: desk.password },
-    });
-    cleanups.push({ what: 'the web host', run: () => web.stop() });
-    diagnostics.push(() => `--- web host output ---\n${web.output().split('\n').slice(-30).join('\n')}`);
-    const deskContext = await browser.newContext();
-    cleanups.push({ what: 'the desk page', run: () => deskContext.close() });
-    const deskPage = await deskContext.newPage();
-    await deskPage.goto(web.url);
-    await deskPage.locator('[role="status"][data-status="registered"]').waitFor({ timeout: 30_000 });
+    const { web, page: deskPage } = await openBenchDesk(
+      browser,
+      { wsUrl: relay.url, domain: pbx.domain, user: DESK_USER },
+      { cleanups, diagnostics },
+    );
+    await gotoRegistered(deskPage, web);
     await deskPage.evaluate(PROBE_SOURCE);
     await deskPage.evaluate(`window.recoveryProbe.watchLine(); window.recoveryProbe.hookMedia();
       window.recoveryProbe.sampleAudio('desk')`);

@@ -20,12 +20,11 @@
  * desk try that reaches Kamailio in the moment it starts accepting, before the probe's own does,
  * can make back → registered a few ms shorter than the REGISTER itself; it is printed as measured.
  */
+import { gotoRegistered, openBenchDesk } from './desk.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { startWebHost } from '../tests/e2e/stack.js';
-import { getTestAccount } from '../tools/pbx/accounts.js';
 import { startPbx, type Pbx } from '../tools/pbx/pbx.js';
 import { launchBrowser } from './call-setup.js';
 import { seeded, sleep } from './recovery.js';
@@ -103,18 +102,12 @@ export async function benchRestart(options: RestartOptions, signal?: AbortSignal
     // The renderer the web host serves was built from this checkout by bench/run.ts.
     const browser = await launchBrowser();
     cleanups.push({ what: 'Chromium', run: () => browser.close() });
-    const desk = getTestAccount(DESK_USER);
-    const web = await startWebHost({
-      settings: { sip: { wsUrl: pbx.wsUrl, user: DESK_USER, domain: pbx.domain, displayName: desk.displayName } },
-      env: { HEADSET_SOFTPHONE_SIP_PASSWORD: desk.password },
-    });
-    cleanups.push({ what: 'the web host', run: () => web.stop() });
-    diagnostics.push(() => `--- web host output ---\n${web.output().split('\n').slice(-30).join('\n')}`);
-    const context = await browser.newContext();
-    cleanups.push({ what: 'the desk page', run: () => context.close() });
-    const page = await context.newPage();
-    await page.goto(web.url);
-    await page.locator('[role="status"][data-status="registered"]').waitFor({ timeout: 30_000 });
+    const { web, page } = await openBenchDesk(
+      browser,
+      { wsUrl: pbx.wsUrl, domain: pbx.domain, user: DESK_USER },
+      { cleanups, diagnostics },
+    );
+    await gotoRegistered(page, web);
     await page.evaluate(PROBE_SOURCE);
     await page.evaluate('window.recoveryProbe.watchLine()');
     const lineSince = async (t: number) =>
