@@ -8,4 +8,5 @@ export const DEFAULT_SETTINGS: Settings = {
   phone: { defaultRegion: 'IT' },
   calls: { dtmfMethod: 'rfc4733', declineCode: 486, callWaiting: 'ring', autoAnswer: false },
   audio: { input: '', output: '', ringer: '' },
+  crm: { url: '', pullIntervalSeconds: 30 },
 };

@@ -5,7 +5,7 @@ import type { ContractError } from '../contract/messages.js';
 import { mergeLayers, readPolicyFile, readUserFile, type EffectiveSettings } from './layers.js';
 
 export type UpdateResult =
-  { ok: true; view: Omit<SettingsView, 'hasSipPassword'> } | { ok: false; error: ContractError };
+  { ok: true; view: Omit<SettingsView, 'hasSipPassword' | 'hasCrmToken'> } | { ok: false; error: ContractError };
 
 /** Writes a file so that a crash leaves either the old or the new content, never half of it. */
 export function writeFileAtomic(file: string, content: string, mode = 0o600): void {
@@ -53,7 +53,7 @@ export class SettingsStore {
     return this.current.values;
   }
 
-  view(): Omit<SettingsView, 'hasSipPassword'> {
+  view(): Omit<SettingsView, 'hasSipPassword' | 'hasCrmToken'> {
     return {
       values: this.current.values,
       locked: this.current.locked,

@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './validate.js';
 export * from './bridge.js';
 export * from './customers.js';
+export * from './sync.js';

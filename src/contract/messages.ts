@@ -3,6 +3,7 @@ import { Call } from './calls.js';
 import { CustomerCacheStatus, CustomerDraft, NewCustomer, ScreenPop } from './customers.js';
 import { LineHealth, LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
+import { SyncStatus } from './sync.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
 /** The largest CSV the UI sends in one command (about 32 MB); larger files go through `npm run import`. */
@@ -34,6 +35,8 @@ export const Command = z.discriminatedUnion('type', [
     type: z.literal('settings.update'),
     changes: SettingsPatch,
     sipPassword: z.string().max(256).optional(),
+    /** The CRM sync token, when given, goes to the secret store too; an empty string removes it. */
+    crmToken: z.string().max(4096).optional(),
   }),
   /** Try to register now (after a failure, or after settings changed). */
   z.object({ type: z.literal('line.connect') }),
@@ -95,6 +98,14 @@ export const Command = z.discriminatedUnion('type', [
     fileName: z.string().trim().min(1).max(255),
     content: z.string().max(MAX_IMPORT_CHARS),
   }),
+  /** Pull and push now instead of at the next interval (after the agent fixed the network, say). */
+  z.object({ type: z.literal('sync.now') }),
+  /**
+   * The agent's decision on a change the CRM did not take: `mine` sends it again over the CRM's
+   * version (a conflict) or as it is (a rejection, after the cause was fixed in the CRM); `theirs`
+   * drops it and keeps the CRM's record. Dropped changes are kept in the database, never deleted.
+   */
+  z.object({ type: z.literal('sync.resolve'), mutationId: z.string().max(100), choice: z.enum(['mine', 'theirs']) }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -127,6 +138,7 @@ export const StateSnapshot = z.object({
   /** The records on screen for the calls in `calls`. */
   pops: z.array(ScreenPop),
   customers: CustomerCacheStatus,
+  sync: SyncStatus,
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -134,6 +146,7 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('history'), history: CallHistory }),
   z.object({ type: z.literal('pops'), pops: z.array(ScreenPop) }),
   z.object({ type: z.literal('customers'), customers: CustomerCacheStatus }),
+  z.object({ type: z.literal('sync'), sync: SyncStatus }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

@@ -63,6 +63,23 @@ export const AudioSettings = z.object({
   ringer: plainText(256),
 });
 
+const httpsUrl = z
+  .string()
+  .trim()
+  .max(500, 'invalid.tooLong')
+  .regex(/^$|^https?:\/\/[^\s/]+(\/\S*)?$/, 'invalid.httpUrl');
+
+/** The CRM the customer cache syncs with (docs/sync-protocol.md); empty for none. */
+export const CrmSettings = z.object({
+  url: httpsUrl,
+  /** How often to ask the CRM for changes; pushes of the desk's own changes go at once. */
+  pullIntervalSeconds: z
+    .number({ error: 'invalid.number' })
+    .int('invalid.number')
+    .min(5, 'invalid.range')
+    .max(3600, 'invalid.range'),
+});
+
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
 export const Settings = z.object({
   sip: SipSettings,
@@ -71,6 +88,7 @@ export const Settings = z.object({
   phone: PhoneSettings,
   calls: CallSettings,
   audio: AudioSettings,
+  crm: CrmSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -83,6 +101,7 @@ export const SettingsPatch = z
     phone: PhoneSettings.partial().strict(),
     calls: CallSettings.partial().strict(),
     audio: AudioSettings.partial().strict(),
+    crm: CrmSettings.partial().strict(),
   })
   .partial()
   .strict();
@@ -135,6 +154,8 @@ export const SettingsView = z.object({
   locked: z.array(z.string()),
   problems: z.array(ConfigProblem),
   hasSipPassword: z.boolean(),
+  /** A CRM sync token is in the secret store. */
+  hasCrmToken: z.boolean(),
   policyFile: z.string().optional(),
   userFile: z.string(),
 });

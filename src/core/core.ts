@@ -8,6 +8,8 @@ import {
   type LineState,
   type SettingsView,
   type StateSnapshot,
+  type SyncStatus,
+  SYNC_OFF,
 } from '../contract/index.js';
 import path from 'node:path';
 import { SettingsStore } from '../config/store.js';
@@ -61,6 +63,8 @@ export class Core {
   /** The last SIP messages, masked as they are recorded: for the diagnostics bundle. */
   private readonly trace = new SipTrace();
   private readonly customers: CustomerDesk;
+  private syncStatus: SyncStatus = SYNC_OFF;
+  private hasCrmToken = false;
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
@@ -125,6 +129,7 @@ export class Core {
       health: this.health.view(),
       pops: this.customers.view(),
       customers: this.customers.status(),
+      sync: this.syncStatus,
     };
   }
 
@@ -184,6 +189,9 @@ export class Core {
       case 'customers.update':
       case 'customers.import':
         return this.customers.dispatch(command);
+      case 'sync.now':
+      case 'sync.resolve':
+        return { ok: false, error: { code: 'invalid', message: 'no CRM is configured' } };
       case 'state.get':
         return { ok: true, value: this.snapshot() };
       case 'settings.update':
@@ -220,7 +228,7 @@ export class Core {
   }
 
   private settingsView(): SettingsView {
-    return { ...this.settings.view(), hasSipPassword: this.hasSipPassword };
+    return { ...this.settings.view(), hasSipPassword: this.hasSipPassword, hasCrmToken: this.hasCrmToken };
   }
 
   private emit(event: CoreEvent): void {

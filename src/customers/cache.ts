@@ -12,6 +12,7 @@ import { DatabaseTooNewError, migrate, openDatabase, type Db } from '../storage/
 import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { CustomerRepository, InvalidPhoneNumberError, type CustomerRecord } from './repository.js';
 import { CustomerSearch } from './search.js';
+import { customerStream, OutboxWriter } from '../sync/outbox.js';
 
 /** Why a change to a customer was not saved, for the agent; what was typed stays in the form. */
 export class CustomerChangeError extends Error {
@@ -46,7 +47,13 @@ export class CustomerCache {
   private problem: string | undefined;
   private customerCount = 0;
   private searcher: CustomerSearch | undefined;
-  private sql: { count: () => number; pending: () => number; change: (row: ChangeRow) => void } | undefined;
+  private sql:
+    | {
+        count: () => number;
+        outbox: OutboxWriter;
+        key: (id: number) => { externalId: string; version: number } | undefined;
+      }
+    | undefined;
 
   constructor(
     private readonly file: string,
@@ -65,15 +72,11 @@ export class CustomerCache {
       this.db = db;
       this.repo = new CustomerRepository(db);
       const count = db.prepare('SELECT count(*) AS n FROM customers').pluck();
-      const pending = db.prepare('SELECT count(*) AS n FROM local_changes').pluck();
-      const change = db.prepare(
-        `INSERT INTO local_changes (change_id, entity, kind, customer_id, payload, created_at)
-         VALUES (@changeId, @entity, @kind, @customerId, @payload, @createdAt)`,
-      );
+      const key = db.prepare('SELECT external_id AS externalId, version FROM customers WHERE id = ?');
       this.sql = {
         count: () => count.get() as number,
-        pending: () => pending.get() as number,
-        change: (row) => change.run(row),
+        outbox: new OutboxWriter(db),
+        key: (id) => key.get(id) as { externalId: string; version: number } | undefined,
       };
       this.customerCount = this.sql.count();
       this.searcher = new CustomerSearch(this.file, this.logger);
@@ -110,7 +113,7 @@ export class CustomerCache {
 
   status(): Omit<CustomerCacheStatus, 'import'> {
     return this.sql
-      ? { state: 'ready', customers: this.customerCount, pendingChanges: this.sql.pending() }
+      ? { state: 'ready', customers: this.customerCount, pendingChanges: this.sql.outbox.pending() }
       : { state: 'unavailable', customers: 0, pendingChanges: 0, problem: this.problem };
   }
 
@@ -148,17 +151,21 @@ export class CustomerCache {
     return this.repo?.card(customerId);
   }
 
-  /** A customer written at the desk; returns its id. Its CRM key is local until the sync assigns one. */
+  /**
+   * A customer written at the desk; returns its id. The desk gives it its CRM id (a UUID), which
+   * the CRM keeps (docs/sync-protocol.md), so that calls recorded with it before it reached the
+   * CRM refer to it already.
+   */
   create(draft: CustomerDraft, region: string, now: number): number {
     return this.write((repo) => {
-      const record = { ...recordFromDraft(draft), externalId: `local:${randomUUID()}`, updatedAt: now };
-      const id = repo.upsertCustomer(record, region);
-      this.sql!.change({
-        changeId: randomUUID(),
-        entity: 'customer',
-        kind: 'create',
+      const externalId = randomUUID();
+      const id = repo.upsertCustomer({ ...recordFromDraft(draft), externalId, updatedAt: now }, region);
+      this.sql!.outbox.add({
+        kind: 'customer.create',
+        recordId: externalId,
+        stream: customerStream(externalId),
         customerId: id,
-        payload: JSON.stringify(draft),
+        data: draft,
         createdAt: now,
       });
       this.customerCount += 1;
@@ -179,12 +186,15 @@ export class CustomerCache {
         updatedAt: now,
       };
       repo.upsertCustomer(merged, region);
-      this.sql!.change({
-        changeId: randomUUID(),
-        entity: 'customer',
-        kind: 'update',
+      const key = this.sql!.key(customerId)!;
+      this.sql!.outbox.add({
+        kind: 'customer.update',
+        recordId: key.externalId,
+        stream: customerStream(key.externalId),
         customerId,
-        payload: JSON.stringify(changes),
+        // The version this edit was made on: the CRM refuses it (a conflict) if the record changed since.
+        baseVersion: key.version,
+        data: changes,
         createdAt: now,
       });
     });
@@ -208,12 +218,15 @@ export class CustomerCache {
           outcome: call.end?.cause,
         };
         repo.recordInteraction(customerId, interaction);
-        this.sql!.change({
-          changeId: randomUUID(),
-          entity: 'interaction',
-          kind: 'create',
+        const key = this.sql!.key(customerId);
+        if (!key) throw new CustomerChangeError('not-found', 'This customer is no longer in the customer list.');
+        const { externalId, ...data } = interaction;
+        this.sql!.outbox.add({
+          kind: 'interaction.create',
+          recordId: externalId,
+          stream: customerStream(key.externalId),
           customerId,
-          payload: JSON.stringify(interaction),
+          data: { ...data, customerId: key.externalId },
           createdAt: call.endedAt ?? call.startedAt,
         });
       });
@@ -260,15 +273,6 @@ export class CustomerCache {
       throw error;
     }
   }
-}
-
-interface ChangeRow {
-  changeId: string;
-  entity: 'customer' | 'interaction';
-  kind: 'create' | 'update';
-  customerId: number;
-  payload: string;
-  createdAt: number;
 }
 
 /** The draft's fields in the repository's shape; only the fields the draft has. */

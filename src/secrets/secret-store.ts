@@ -10,7 +10,7 @@ export interface SecretStore {
   delete(name: SecretName): Promise<void>;
 }
 
-export type SecretName = 'sip.password';
+export type SecretName = 'sip.password' | 'crm.token';
 
 /**
  * The secret store cannot keep a secret safely (e.g. no OS keyring on this desktop). The softphone

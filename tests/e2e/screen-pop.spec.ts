@@ -190,7 +190,7 @@ test('an unknown caller: the number and a one-step form; the new customer is lin
     expect(row.e164).toBe('+390612345678');
     expect(row.external_id).toMatch(/^local:/);
     expect(
-      db.prepare("SELECT count(*) FROM local_changes WHERE entity = 'customer' AND kind = 'create'").pluck().get(),
+      db.prepare("SELECT count(*) FROM outbox WHERE kind = 'customer.create'").pluck().get(),
     ).toBe(1);
   } finally {
     db.close();
