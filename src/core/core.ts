@@ -24,6 +24,7 @@ import { Registration, type RegistrationOptions } from '../telephony/registratio
 import { MediaRouter, type MediaChannel } from './media-channel.js';
 import { CustomerDesk } from './customer-desk.js';
 import { CUSTOMER_DB_FILE } from '../config/paths.js';
+import { SyncClient, type SyncClientOptions } from '../sync/client.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -39,6 +40,8 @@ export interface CorePorts {
   registration?: Omit<RegistrationOptions, 'logger'>;
   /** How long the media engine may take to answer one request (default 10 s). */
   mediaTimeoutMs?: number;
+  /** Tuning of the CRM sync for tests (smaller pages, faster retries). */
+  sync?: SyncClientOptions['tuning'];
 }
 
 type EventListener = (event: CoreEvent) => void;
@@ -64,6 +67,7 @@ export class Core {
   private readonly trace = new SipTrace();
   private readonly customers: CustomerDesk;
   private syncStatus: SyncStatus = SYNC_OFF;
+  private readonly sync: SyncClient;
   private hasCrmToken = false;
 
   constructor(private readonly ports: CorePorts) {
@@ -76,8 +80,19 @@ export class Core {
       logger: ports.logger.child({ part: 'customers' }),
       region: () => this.settings.values.phone.defaultRegion,
       emit: (event) => this.emit(event),
+      onLocalChange: () => this.sync.nudge(),
     });
     this.customers.open();
+    this.sync = new SyncClient({
+      dbFile: path.join(ports.dataDir, CUSTOMER_DB_FILE),
+      logger: ports.logger.child({ part: 'sync' }),
+      onStatus: (sync) => {
+        this.syncStatus = sync;
+        this.emit({ type: 'sync', sync });
+      },
+      onCustomersChanged: () => this.customers.syncChanged(),
+      tuning: ports.sync,
+    });
     this.phone = new Phone({
       media: this.media,
       logger: ports.logger.child({ part: 'phone' }),
@@ -105,12 +120,14 @@ export class Core {
 
   async start(): Promise<void> {
     this.hasSipPassword = Boolean(await this.ports.secrets.get('sip.password'));
+    await this.configureSync();
     await this.restartLine();
   }
 
   async stop(): Promise<void> {
     await this.registration?.stop();
     this.registration = undefined;
+    await this.sync.close();
     this.customers.close();
   }
 
@@ -190,12 +207,27 @@ export class Core {
       case 'customers.import':
         return this.customers.dispatch(command);
       case 'sync.now':
+        return this.sync.syncNow()
+          ? { ok: true }
+          : { ok: false, error: { code: 'invalid', message: 'sync-off', issues: syncIssue(this.syncStatus) } };
       case 'sync.resolve':
-        return { ok: false, error: { code: 'invalid', message: 'no CRM is configured' } };
+        try {
+          await this.sync.resolve(command.mutationId, command.choice);
+          return { ok: true };
+        } catch (error) {
+          return {
+            ok: false,
+            error: {
+              code: 'invalid',
+              message: 'sync-decision',
+              issues: [{ path: '', message: (error as Error).message }],
+            },
+          };
+        }
       case 'state.get':
         return { ok: true, value: this.snapshot() };
       case 'settings.update':
-        return this.updateSettings(command.changes, command.sipPassword);
+        return this.updateSettings(command.changes, command.sipPassword, command.crmToken);
       case 'line.connect':
         this.offlineByChoice = false;
         if (this.registration) this.registration.retryNow();
@@ -247,7 +279,11 @@ export class Core {
     if (this.health.observe(line)) this.emit({ type: 'health', health: this.health.view() });
   }
 
-  private async updateSettings(changes: unknown, sipPassword: string | undefined): Promise<CommandResult> {
+  private async updateSettings(
+    changes: unknown,
+    sipPassword: string | undefined,
+    crmToken?: string,
+  ): Promise<CommandResult> {
     const before = JSON.stringify(this.settings.values.sip);
     // The password first: if it cannot be kept safely, nothing is changed and the agent is told why.
     if (sipPassword !== undefined && sipPassword !== '') {
@@ -260,14 +296,44 @@ export class Core {
       }
       this.hasSipPassword = true;
     }
+    if (crmToken !== undefined) {
+      try {
+        if (crmToken === '') await this.ports.secrets.delete('crm.token');
+        else await this.ports.secrets.set('crm.token', crmToken);
+      } catch (error) {
+        if (!(error instanceof SecretStoreUnavailableError)) throw error;
+        this.ports.logger.warn({ reason: error.reason }, 'the CRM token could not be stored');
+        return { ok: false, error: { code: 'secrets-unavailable', message: error.message } };
+      }
+      this.hasCrmToken = crmToken !== '';
+    }
+    const syncBefore = JSON.stringify([this.settings.values.crm, this.settings.values.phone.defaultRegion]);
     const result = this.settings.update(changes);
     if (!result.ok) return result;
     this.emit({ type: 'settings', settings: this.settingsView() });
+    if (
+      crmToken !== undefined ||
+      syncBefore !== JSON.stringify([this.settings.values.crm, this.settings.values.phone.defaultRegion])
+    ) {
+      await this.configureSync();
+    }
     if (before !== JSON.stringify(this.settings.values.sip) || sipPassword) {
       this.offlineByChoice = false;
       await this.restartLine();
     }
     return { ok: true, value: this.settingsView() };
+  }
+
+  /** Starts, restarts or stops the CRM sync for the current settings and token. */
+  private async configureSync(): Promise<void> {
+    const token = await this.ports.secrets.get('crm.token');
+    this.hasCrmToken = Boolean(token);
+    await this.sync.configure({
+      url: this.settings.values.crm.url,
+      token,
+      region: this.settings.values.phone.defaultRegion,
+      pullIntervalSeconds: this.settings.values.crm.pullIntervalSeconds,
+    });
   }
 
   /** (Re)creates the registration from the current settings and password. */
@@ -308,4 +374,9 @@ export class Core {
     });
     registration.start();
   }
+}
+
+/** Why "Sync now" cannot run, for the agent. */
+function syncIssue(status: SyncStatus): { path: string; message: string }[] {
+  return [{ path: '', message: status.error?.message ?? 'No CRM is set up: enter its address and token in Settings.' }];
 }

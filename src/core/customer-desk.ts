@@ -13,6 +13,8 @@ interface DeskOptions {
   /** The region national numbers are read in (the setting `phone.defaultRegion`). */
   region: () => string;
   emit: (event: CoreEvent) => void;
+  /** The desk wrote a change for the CRM (the sync pushes it soon). */
+  onLocalChange?: () => void;
   now?: () => number;
 }
 
@@ -67,7 +69,7 @@ export class CustomerDesk {
     const pop = this.pops.get(call.id);
     const customerId = pop?.card?.customer.id;
     if (!pop || customerId === undefined) return;
-    this.cache.recordCall(call, customerId);
+    if (this.cache.recordCall(call, customerId)) this.options.onLocalChange?.();
     this.relink(pop, customerId, pop.linkedBy ?? 'number');
   }
 
@@ -200,9 +202,29 @@ export class CustomerDesk {
     this.options.emit({ type: 'customers', customers: this.status() });
   }
 
+  /**
+   * The sync changed customers in the cache: count them again, and show the new versions of the
+   * records on screen (a record removed from the CRM stays on screen for the call it is linked to).
+   */
+  syncChanged(): void {
+    this.cache.refresh();
+    let changed = false;
+    for (const pop of this.pops.values()) {
+      const id = pop.card?.customer.id;
+      const card = id === undefined ? undefined : this.cache.card(id);
+      if (card && JSON.stringify(card) !== JSON.stringify(pop.card)) {
+        this.pops.set(pop.callId, { ...pop, card });
+        changed = true;
+      }
+    }
+    if (changed) this.emitPops();
+    this.emitStatus();
+  }
+
   private change(work: () => unknown): CommandResult {
     try {
       const value = work();
+      this.options.onLocalChange?.();
       this.options.emit({ type: 'customers', customers: this.status() });
       return { ok: true, value };
     } catch (error) {

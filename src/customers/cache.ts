@@ -178,14 +178,7 @@ export class CustomerCache {
     this.write((repo) => {
       const current = repo.record(customerId);
       if (!current) throw new CustomerChangeError('not-found', 'This customer is no longer in the customer list.');
-      const changed = recordFromDraft(changes);
-      const merged: CustomerRecord = {
-        ...current,
-        ...Object.fromEntries(Object.entries(changed).filter(([key]) => key in changes)),
-        identification: { ...current.identification, ...changes.identification },
-        updatedAt: now,
-      };
-      repo.upsertCustomer(merged, region);
+      repo.upsertCustomer({ ...applyDraft(current, changes), updatedAt: now }, region);
       const key = this.sql!.key(customerId)!;
       this.sql!.outbox.add({
         kind: 'customer.update',
@@ -273,6 +266,19 @@ export class CustomerCache {
       throw error;
     }
   }
+}
+
+/**
+ * A customer with the agent's corrections on top: the fields given replace, the identification keys
+ * given replace theirs. Also what the sync shows for a record pulled while corrections wait to go.
+ */
+export function applyDraft(current: CustomerRecord, changes: CustomerDraft): CustomerRecord {
+  const changed = recordFromDraft(changes);
+  return {
+    ...current,
+    ...Object.fromEntries(Object.entries(changed).filter(([key]) => key in changes)),
+    identification: { ...current.identification, ...changes.identification },
+  };
 }
 
 /** The draft's fields in the repository's shape; only the fields the draft has. */

@@ -237,9 +237,10 @@ export class CustomerRepository {
           ended_at = excluded.ended_at, outcome = excluded.outcome, summary = excluded.summary
         RETURNING id`),
       upsertLine: prepare(`
-        INSERT INTO lines (called, service_name, script_set, language) VALUES (?, ?, ?, ?)
+        INSERT INTO lines (called, service_name, script_set, language, external_id) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (called) DO UPDATE SET service_name = excluded.service_name,
-          script_set = excluded.script_set, language = excluded.language`),
+          script_set = excluded.script_set, language = excluded.language,
+          external_id = coalesce(excluded.external_id, lines.external_id)`),
       byNumber: prepare(CUSTOMERS_BY_NUMBER_SQL),
       // Both searches rank a bounded number of hits (SEARCH_RANKED) and build summaries only for the
       // ones returned: a short prefix may match most of a million customers, and ranking all of
@@ -450,10 +451,11 @@ export class CustomerRepository {
   /**
    * Stores which service a called number or queue belongs to. A number is kept in E.164 so that
    * `lineFor` finds it however the PBX writes it; a queue name or extension is kept as given.
+   * `externalId` is the CRM's id of the line, what a deletion from the CRM names it by.
    */
-  upsertLine(line: ServiceLine, region: string): void {
+  upsertLine(line: ServiceLine, region: string, externalId?: string): void {
     const called = normaliseNumber(line.called, region) ?? userPart(line.called);
-    this.sql.upsertLine.run(called, line.serviceName, line.scriptSet ?? null, line.language ?? null);
+    this.sql.upsertLine.run(called, line.serviceName, line.scriptSet ?? null, line.language ?? null, externalId ?? null);
   }
 
   /** The service a call came in for, from the number or queue it was made to (the PBX's To/Request-URI). */
