@@ -28,6 +28,8 @@ export default defineConfig({
           'customer-bulk-worker': at('src', 'customers', 'bulk-worker.ts'),
           // Customer search, off the event loop for the same reason (src/customers/search.ts).
           'customer-search-worker': at('src', 'customers', 'search-worker.ts'),
+          // The CRM sync: pulls and writes pages of the CRM's records (src/sync/client.ts).
+          'sync-worker': at('src', 'sync', 'sync-worker.ts'),
         },
       },
     },
