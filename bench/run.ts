@@ -7,8 +7,9 @@
  *   BENCH_CUT_MAX_S    longest cut in seconds; cuts last 1 s to this, at random (4; the issue says 10)
  *   BENCH_SEED         seeds the cut lengths and the restarts' down times (1)
  *   BENCH_RESTARTS     Kamailio kill-and-restart rounds (10)
- *   BENCH_ONLY         which benchmarks, comma-separated: registration, calls, recovery, restart, customers (all)
- *   (the customer cache's own settings, BENCH_CUSTOMERS and others, are in bench/customers-report.ts)
+ *   BENCH_ONLY         which benchmarks, comma-separated: registration, calls, recovery, restart, customers, sync (all)
+ *   (the customer cache's own settings, BENCH_CUSTOMERS and others, are in bench/customers-report.ts;
+ *   the CRM sync's, BENCH_SYNC_CUSTOMERS and others, in bench/sync.ts)
  */
 import os from 'node:os';
 import { startPbx } from '../tools/pbx/pbx.js';
@@ -17,6 +18,7 @@ import { benchRecovery, GAP_MS, STALL_MS } from './recovery.js';
 import { benchRegistration } from './registration.js';
 import { benchRestart } from './restart.js';
 import { runCustomerBench } from './customers-report.js';
+import { runSyncBench } from './sync.js';
 import { median, ms, summary, summary95 } from './stats.js';
 
 // Ctrl-C: stop between calls and tear everything down (a second Ctrl-C quits at once).
@@ -27,7 +29,7 @@ process.on('SIGINT', () => {
   interrupt.abort(new Error('interrupted'));
 });
 
-const BENCHMARKS = ['registration', 'calls', 'recovery', 'restart', 'customers'] as const;
+const BENCHMARKS = ['registration', 'calls', 'recovery', 'restart', 'customers', 'sync'] as const;
 const only = (process.env.BENCH_ONLY ?? BENCHMARKS.join(',')).split(',').map((name) => name.trim());
 const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`BENCH_ONLY: no benchmark named ${unknown.join(', ')} (${BENCHMARKS.join(', ')})`);
@@ -35,6 +37,17 @@ const runs = (name: (typeof BENCHMARKS)[number]) => only.includes(name);
 
 // The desk's screen, served by the web host, is built from this checkout: the code measured is this code.
 if (runs('calls') || runs('recovery') || runs('restart') || runs('customers')) buildRenderer();
+
+// The CRM sync needs no PBX: it runs first, alone.
+if (runs('sync')) {
+  try {
+    await runSyncBench(interrupt.signal);
+  } catch (error) {
+    if (!interrupt.signal.aborted) throw error;
+    process.exit(130);
+  }
+}
+if (only.every((name) => name === 'sync')) process.exit(0);
 
 const pbx = await startPbx({ debugLevel: 1 });
 try {

@@ -10,8 +10,8 @@ export interface CrmConnector {
   readonly server: string;
   /** The records changed after `after` (a cursor from an earlier page), oldest change first. */
   pull(request: { after?: string; limit: number; estimate: boolean }, signal?: AbortSignal): Promise<PullResponse>;
-  /** Delivers changes written at the desk; one result per mutation, in order. */
-  push(mutations: readonly Mutation[], signal?: AbortSignal): Promise<MutationResult[]>;
+  /** Delivers changes written at the desk (`origin`: the desk's id); one result per mutation, in order. */
+  push(request: { origin: string; mutations: readonly Mutation[] }, signal?: AbortSignal): Promise<MutationResult[]>;
 }
 
 export type SyncErrorCode =

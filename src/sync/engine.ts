@@ -128,7 +128,10 @@ export class SyncEngine {
     }
   }
 
-  /** Records a failure for the status; returns how long to wait before the next try. */
+  /**
+   * Records a failure for the status; returns how long to wait before the next try, longer with
+   * each failure in a row (any answer from the CRM ends the row).
+   */
   private failed(error: unknown): number {
     this.failures += 1;
     const base = this.options.backoff?.baseMs ?? 1000;
@@ -195,10 +198,16 @@ export class SyncEngine {
     this.pushWanted = false;
     const { store, connector } = this.options;
     const size = Math.min(this.options.batchSize ?? MAX_MUTATIONS_PER_REQUEST, MAX_MUTATIONS_PER_REQUEST);
+    // What was written before this round: a desk that keeps writing must not starve the pull.
+    const upTo = store.lastSeq();
     for (;;) {
-      const rows = store.nextBatch(size);
+      const rows = store.nextBatch(size, upTo);
       if (rows.length === 0 || this.stopped) return;
-      const results = await connector.push(rows.map(SyncLocalStore.mutation), this.abort.signal);
+      const results = await connector.push(
+        { origin: store.origin(), mutations: rows.map(SyncLocalStore.mutation) },
+        this.abort.signal,
+      );
+      this.failures = 0;
       const { applied, refused } = store.recordResults(rows, results, this.now());
       if (refused > 0) {
         this.options.logger.warn({ refused }, 'the CRM did not take some changes; they wait for the agent');
@@ -230,6 +239,7 @@ export class SyncEngine {
           }
           throw error;
         }
+        this.failures = 0;
         const report = store.applyPage(page.changes, page.cursor, this.now());
         if (fromScratch) this.advance(page.changes.length, firstPage ? page.remaining : undefined);
         firstPage = false;

@@ -69,9 +69,12 @@ export class HttpSyncConnector implements CrmConnector {
     return this.request(url, { method: 'GET' }, PullResponse, signal) as Promise<PullResponseType>;
   }
 
-  async push(mutations: readonly Mutation[], signal?: AbortSignal): Promise<MutationResult[]> {
+  async push(
+    { origin, mutations }: { origin: string; mutations: readonly Mutation[] },
+    signal?: AbortSignal,
+  ): Promise<MutationResult[]> {
     const url = new URL(`${this.base.href}/mutations`);
-    const body = JSON.stringify({ mutations });
+    const body = JSON.stringify({ origin, mutations });
     const response = await this.request(url, { method: 'POST', body }, PushResponse, signal);
     const results = (response as PushResponse).results;
     const sent = new Set(mutations.map((mutation) => mutation.id));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CustomerDraft } from '../contract/customers.js';
 import type { SyncFieldDiff, SyncProblem } from '../contract/sync.js';
 import { applyDraft } from '../customers/cache.js';
@@ -104,9 +105,10 @@ export class SyncLocalStore {
         ORDER BY seq`).pluck(),
       nextBatch: prepare(`
         SELECT * FROM outbox o
-        WHERE o.state = 'pending' AND NOT EXISTS (
+        WHERE o.state = 'pending' AND o.seq <= ? AND NOT EXISTS (
           SELECT 1 FROM outbox b WHERE b.stream = o.stream AND b.seq < o.seq AND b.state IN ('conflict', 'rejected'))
         ORDER BY o.seq LIMIT ?`),
+      lastSeq: prepare('SELECT max(seq) FROM outbox').pluck(),
       delivered: prepare('DELETE FROM outbox WHERE mutation_id = ?'),
       rebase: prepare(`
         UPDATE outbox SET base_version = ?
@@ -136,6 +138,16 @@ export class SyncLocalStore {
   setState(key: string, value: string | undefined): void {
     if (value === undefined) this.sql.deleteState.run(key);
     else this.sql.setState.run(key, value);
+  }
+
+  /** This desk's id for the CRM, made once per database (see `origin` in the protocol). */
+  origin(): string {
+    let origin = this.state('origin');
+    if (!origin) {
+      origin = randomUUID();
+      this.setState('origin', origin);
+    }
+    return origin;
   }
 
   /** Where the next pull starts; undefined before the first sync (or after a bad cursor). */
@@ -300,8 +312,13 @@ export class SyncLocalStore {
    * The next changes to send, oldest first: every pending change whose stream has no earlier change
    * waiting for the agent's decision (a stream goes in order or not at all).
    */
-  nextBatch(limit: number): OutboxRow[] {
-    return this.sql.nextBatch.all(limit) as OutboxRow[];
+  nextBatch(limit: number, upToSeq = Number.MAX_SAFE_INTEGER): OutboxRow[] {
+    return this.sql.nextBatch.all(upToSeq, limit) as OutboxRow[];
+  }
+
+  /** The newest change's seq: a push round sends what was written before it started. */
+  lastSeq(): number {
+    return (this.sql.lastSeq.get() as number | null) ?? 0;
   }
 
   static mutation(row: OutboxRow): Mutation {

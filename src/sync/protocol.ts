@@ -155,7 +155,11 @@ export const Mutation = z.object({
 });
 export type Mutation = z.infer<typeof Mutation>;
 
-export const PushRequest = z.object({ mutations: z.array(Mutation).min(1).max(MAX_MUTATIONS_PER_REQUEST) });
+export const PushRequest = z.object({
+  /** The desk's id (made once per local database): `seq` is compared only among one origin's mutations. */
+  origin: z.string().min(1).max(100),
+  mutations: z.array(Mutation).min(1).max(MAX_MUTATIONS_PER_REQUEST),
+});
 export type PushRequest = z.infer<typeof PushRequest>;
 
 export const REJECTION_CODES = ['invalid', 'not-found', 'gone', 'exists', 'forbidden', 'out-of-order'] as const;

@@ -7,7 +7,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { SyncStatus } from '../contract/sync.js';
-import { openDatabase } from '../storage/database.js';
+import { migrate, openDatabase } from '../storage/database.js';
+import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { SyncEngine } from './engine.js';
 import { HttpSyncConnector } from './http-connector.js';
 import { SyncLocalStore } from './local-store.js';
@@ -55,6 +56,8 @@ if (parentPort && data?.tag === SYNC_WORKER_TAG) {
     // A writer that waits: the desk's own writes are short, an import's are not, and waiting here
     // costs the agent nothing.
     db = openDatabase(data.dbFile, { busyTimeoutMs: 10_000 });
+    // The core has migrated it already when it runs us; a tool or a bench may not have.
+    migrate(db, CUSTOMER_MIGRATIONS);
     const store = new SyncLocalStore(db, () => region);
     engine = new SyncEngine({
       store,

@@ -73,7 +73,7 @@ async function push(mutations: Mutation[]): Promise<MutationResult[]> {
   const res = await request('/mutations', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ mutations }),
+    body: JSON.stringify({ origin: 'desk-1', mutations }),
   });
   expect(res.status).toBe(200);
   const { results } = PushResponse.parse(await res.json());

@@ -4,8 +4,8 @@
  * pushes, until the test kills it with SIGKILL. Every write it prints as `W <kind> <id>` was
  * committed before the line was written: those must all reach the CRM, exactly once.
  *
- * Bundled by the test with esbuild (a plain `node` start is ten times quicker than tsx), so it
- * imports only what a bundle can hold: our sources, better-sqlite3 and pino stay external.
+ * Bundled by the test with esbuild (a plain `node` start is several times quicker than tsx);
+ * only better-sqlite3, a native module, stays outside the bundle.
  *
  * Arguments: one JSON object (see `ChildOptions`).
  */
@@ -44,7 +44,7 @@ const engine = new SyncEngine({
   connector: new HttpSyncConnector({ url: options.url, token: options.token, timeoutMs: 5000 }),
   logger,
   pullIntervalMs: 50,
-  pageSize: 40,
+  pageSize: 100,
   batchSize: 15,
   backoff: { baseMs: 20, maxMs: 200 },
   onStatus: (status) => {

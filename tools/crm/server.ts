@@ -151,7 +151,7 @@ export async function startCrmServer(options: CrmServerOptions): Promise<CrmServ
         handle: async (req): Promise<PushResponse> => {
           const parsed = PushRequest.safeParse(await readJson(req));
           if (!parsed.success) throw invalid(zodIssues(parsed.error));
-          return { results: store.applyMutations(parsed.data.mutations) };
+          return { results: store.applyMutations(parsed.data.mutations, parsed.data.origin) };
         },
       },
       '/status': {

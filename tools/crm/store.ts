@@ -319,6 +319,7 @@ export class CrmStore {
       ),
       count: prepare('SELECT count(*) FROM records WHERE deleted = 0').pluck(),
       countKind: prepare('SELECT count(*) FROM records WHERE deleted = 0 AND kind = ?').pluck(),
+      versions: prepare('SELECT id, version FROM records WHERE deleted = 0 AND kind = ? ORDER BY id'),
       applied: db.prepare<[string], { result: string }>('SELECT result FROM applied_mutations WHERE id = ?'),
       remember: prepare(
         `INSERT INTO applied_mutations (id, stream, client_seq, kind, record_id, result, applied_at)
@@ -395,21 +396,27 @@ export class CrmStore {
   // --- push ---------------------------------------------------------------------------------
 
   /** The results of a push, one per mutation, in order (docs/sync-protocol.md, "Push"). */
-  applyMutations(mutations: readonly Mutation[]): MutationResult[] {
+  /**
+   * `origin` is the desk that wrote them: `seq` orders one desk's changes, so the out-of-order rule
+   * compares a stream's seq only with the same desk's (two desks editing one customer are ordered
+   * by arrival, and versions catch their conflicts).
+   */
+  applyMutations(mutations: readonly Mutation[], origin = ''): MutationResult[] {
     const blocked = new Set<string>();
     return mutations.map((mutation) => {
       if (blocked.has(mutation.stream)) return { id: mutation.id, status: 'skipped' };
-      const result = this.db.transaction(() => this.applyOne(mutation))();
+      const result = this.db.transaction(() => this.applyOne(mutation, origin))();
       if (result.status !== 'applied') blocked.add(mutation.stream);
       return result;
     });
   }
 
-  private applyOne(mutation: Mutation): MutationResult {
+  private applyOne(mutation: Mutation, origin: string): MutationResult {
+    const orderKey = `${origin}\u0000${mutation.stream}`;
     const stored = this.sql.applied.get(mutation.id);
     if (stored) return { ...(JSON.parse(stored.result) as MutationResult), replayed: true } as MutationResult;
 
-    const lastSeq = this.sql.lastSeq.get(mutation.stream) as number | undefined;
+    const lastSeq = this.sql.lastSeq.get(orderKey) as number | undefined;
     if (lastSeq !== undefined && mutation.seq <= lastSeq) {
       return reject(
         mutation.id,
@@ -438,7 +445,7 @@ export class CrmStore {
       JSON.stringify(result),
       Date.now(),
     );
-    this.sql.setLastSeq.run(mutation.stream, mutation.seq);
+    this.sql.setLastSeq.run(orderKey, mutation.seq);
     return result;
   }
 
@@ -560,6 +567,11 @@ export class CrmStore {
   /** Records that are not deleted, of one kind or all. */
   count(kind?: string): number {
     return (kind === undefined ? this.sql.count.get() : this.sql.countKind.get(kind)) as number;
+  }
+
+  /** The id and version of every record of a kind that is not deleted, by id: what a desk's cache should hold. */
+  versions(kind: string): { id: string; version: number }[] {
+    return this.sql.versions.all(kind) as { id: string; version: number }[];
   }
 
   appliedMutations(): AppliedMutation[] {

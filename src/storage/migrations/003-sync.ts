@@ -38,7 +38,8 @@ export const sync: Migration = {
       CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT, WITHOUT ROWID;
 
       CREATE TABLE outbox (
-        seq INTEGER PRIMARY KEY,
+        -- AUTOINCREMENT: a seq is never used twice in this file, even after the outbox was empty.
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
         mutation_id TEXT NOT NULL UNIQUE,
         kind TEXT NOT NULL,
         stream TEXT NOT NULL,
