@@ -66,7 +66,7 @@ export function App() {
       <main className="main" aria-label={t('app.mainArea')}>
         {panel === 'settings' && settings ? (
           <>
-            <SettingsPanel view={settings} />
+            <SettingsPanel view={settings} onOpenSync={() => setPanel('sync')} />
             <CustomerListPanel />
           </>
         ) : panel === 'health' ? (
