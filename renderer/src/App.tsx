@@ -6,6 +6,7 @@ import { CustomerListPanel } from './components/customers/CustomerListPanel.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
 import { LineHealthPanel } from './components/LineHealthPanel.js';
 import { StatusBar, type Panel } from './components/StatusBar.js';
+import { SyncPanel } from './components/sync/SyncPanel.js';
 import { useSoftphone } from './state/store.js';
 
 function ConnectionNotice() {
@@ -65,15 +66,16 @@ export function App() {
       <main className="main" aria-label={t('app.mainArea')}>
         {panel === 'settings' && settings ? (
           <>
-            <SettingsPanel view={settings} />
+            <SettingsPanel view={settings} onOpenSync={() => setPanel('sync')} />
             <CustomerListPanel />
           </>
         ) : panel === 'health' ? (
           <LineHealthPanel />
         ) : (
+          // The sync panel takes the customer column's place: the call controls stay where they are.
           <div className="desk">
             <CallPanel />
-            <CustomerColumn />
+            {panel === 'sync' ? <SyncPanel onClose={() => setPanel('calls')} /> : <CustomerColumn />}
           </div>
         )}
       </main>

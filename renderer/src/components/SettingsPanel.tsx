@@ -5,10 +5,12 @@ import {
   Button,
   FieldError,
   Form,
+  Group,
   Input,
   Label,
   ListBox,
   ListBoxItem,
+  NumberField,
   Popover,
   Select,
   SelectValue,
@@ -26,15 +28,27 @@ import {
   type SettingsView,
 } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
+import { syncTone } from './sync/SyncIndicator.js';
 
-/** The form validates with the same schema the core checks with, plus the password field. */
-const FormSchema = Settings.extend({ sipPassword: z.string().max(256, 'invalid.tooLong') });
+/** The form validates with the same schema the core checks with, plus the secrets' fields. */
+const FormSchema = Settings.extend({
+  sipPassword: z.string().max(256, 'invalid.tooLong'),
+  crmToken: z.string().max(4096, 'invalid.tooLong'),
+});
 type FormValues = z.infer<typeof FormSchema>;
 
 const HELP: Partial<Record<SettingKey, string>> = {
   'sip.wsUrl': 'settings.field.sip.wsUrlHelp',
   'sip.wsUrlSecondary': 'settings.field.sip.wsUrlSecondaryHelp',
   'sip.authUser': 'settings.field.sip.authUserHelp',
+  'crm.url': 'settings.field.crm.urlHelp',
+  'crm.pullIntervalSeconds': 'settings.field.crm.pullIntervalSecondsHelp',
+};
+
+/** The secrets are fields of the form, not settings: their labels by name. */
+const SECRET_LABELS: Partial<Record<FieldPath<FormValues>, string>> = {
+  sipPassword: 'settings.field.sip.password',
+  crmToken: 'settings.field.crm.token',
 };
 
 function TextSetting({
@@ -66,7 +80,7 @@ function TextSetting({
           validationBehavior="aria"
           type={type}
         >
-          <Label>{t(name === 'sipPassword' ? 'settings.field.sip.password' : `settings.field.${name}`)}</Label>
+          <Label>{t(SECRET_LABELS[name] ?? `settings.field.${name}`)}</Label>
           <Input ref={field.ref} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false} />
           {(locked || help) && (
             <Text slot="description" className="field__help">
@@ -77,6 +91,65 @@ function TextSetting({
             {fieldState.error?.message ? t(fieldState.error.message) : ''}
           </FieldError>
         </TextField>
+      )}
+    />
+  );
+}
+
+/** A whole number, with steps; an empty field is not a number and the schema says so. */
+function NumberSetting({
+  name,
+  control,
+  locked,
+  minValue,
+  maxValue,
+}: {
+  name: FieldPath<FormValues>;
+  control: Control<FormValues>;
+  locked: boolean;
+  minValue: number;
+  maxValue: number;
+}) {
+  const { t } = useTranslation();
+  const help = HELP[name as SettingKey];
+  return (
+    <Controller
+      name={name}
+      control={control}
+      render={({ field, fieldState }) => (
+        <NumberField
+          className="field"
+          name={field.name}
+          value={typeof field.value === 'number' ? field.value : Number.NaN}
+          onChange={field.onChange}
+          onBlur={field.onBlur}
+          isDisabled={locked}
+          isInvalid={Boolean(fieldState.error)}
+          validationBehavior="aria"
+          minValue={minValue}
+          maxValue={maxValue}
+          step={1}
+          formatOptions={{ maximumFractionDigits: 0, useGrouping: false }}
+        >
+          <Label>{t(`settings.field.${name}`)}</Label>
+          <Group className="number-field">
+            <Button slot="decrement" className="number-field__step">
+              −
+            </Button>
+            <Input ref={field.ref} autoComplete="off" />
+            <Button slot="increment" className="number-field__step">
+              +
+            </Button>
+          </Group>
+          {(locked || help) && (
+            <Text slot="description" className="field__help">
+              {locked ? `🔒 ${t('settings.locked')}` : t(help!, { min: minValue, max: maxValue })}
+            </Text>
+          )}
+          <FieldError className="field__error">
+            {fieldState.error?.message ? t(fieldState.error.message, { min: minValue, max: maxValue }) : ''}
+          </FieldError>
+        </NumberField>
       )}
     />
   );
@@ -161,7 +234,7 @@ function Problems({ view }: { view: SettingsView }) {
 /** Builds the change to send: only what differs, never a locked key. */
 function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
   const patch: Record<string, Record<string, unknown>> = {};
-  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio'] as const) {
+  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio', 'crm'] as const) {
     for (const [field, value] of Object.entries(values[section])) {
       const key = `${section}.${field}`;
       const before = (view.values[section] as Record<string, unknown>)[field];
@@ -194,7 +267,26 @@ function useAudioDevices(): MediaDeviceInfo[] {
   return devices;
 }
 
-export function SettingsPanel({ view }: { view: SettingsView }) {
+/** Where the CRM sync stands, in one line, with the way to its panel. */
+function CrmSyncSummary({ onOpenSync }: { onOpenSync?: () => void }) {
+  const { t } = useTranslation();
+  const sync = useSoftphone((s) => s.sync);
+  return (
+    <div className="crm-summary">
+      <p className={`crm-summary__state sync-panel__state--${syncTone(sync)}`}>
+        {t(`sync.state.${sync.state}`)}
+        {sync.problems.length > 0 && <> {t('sync.announce.problems', { count: sync.problems.length })}</>}
+      </p>
+      {onOpenSync && (
+        <Button className="button" onPress={onOpenSync}>
+          {t('sync.open')}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpenSync?: () => void }) {
   const { t, i18n } = useTranslation();
   const devices = useAudioDevices();
   const send = useSoftphone((s) => s.send);
@@ -202,7 +294,7 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
   const { control, handleSubmit, reset, setError, formState } = useForm<FormValues>({
     mode: 'onChange',
     resolver: zodResolver(FormSchema),
-    defaultValues: { ...view.values, sipPassword: '' },
+    defaultValues: { ...view.values, sipPassword: '', crmToken: '' },
   });
   const locked = (key: SettingKey) => view.locked.includes(key);
 
@@ -220,10 +312,12 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
       type: 'settings.update',
       changes: changesOf(values, view),
       sipPassword: values.sipPassword || undefined,
+      // Sent only when typed: the token is never shown back, and an empty field keeps the saved one.
+      crmToken: values.crmToken || undefined,
     });
     if (result.ok) {
       const saved = (result.value as SettingsView | undefined)?.values ?? values;
-      reset({ ...saved, sipPassword: '' });
+      reset({ ...saved, sipPassword: '', crmToken: '' });
       setOutcome({ ok: true, text: t('settings.saved') });
       return;
     }
@@ -233,6 +327,18 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
     const message = t(`error.${result.error.message}`, { defaultValue: t(`error.${result.error.code}`) });
     setOutcome({ ok: false, text: t('settings.notSaved', { message }) });
   });
+
+  /** An empty token removes the saved one from the secret store; nothing else changes. */
+  const removeCrmToken = async () => {
+    setOutcome(undefined);
+    const result = await send({ type: 'settings.update', changes: {}, crmToken: '' });
+    if (result.ok) {
+      setOutcome({ ok: true, text: t('settings.field.crm.tokenRemoved') });
+      return;
+    }
+    const message = t(`error.${result.error.message}`, { defaultValue: t(`error.${result.error.code}`) });
+    setOutcome({ ok: false, text: t('settings.notSaved', { message }) });
+  };
 
   return (
     <section className="settings" aria-labelledby="settings-title">
@@ -332,6 +438,29 @@ export function SettingsPanel({ view }: { view: SettingsView }) {
           {!devices.some((device) => device.kind === 'audiooutput') && (
             <p className="field__help">{t('settings.device.noOutputChoice')}</p>
           )}
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.crm')}</legend>
+          <CrmSyncSummary onOpenSync={onOpenSync} />
+          <TextSetting name="crm.url" control={control} locked={locked('crm.url')} />
+          <NumberSetting
+            name="crm.pullIntervalSeconds"
+            control={control}
+            locked={locked('crm.pullIntervalSeconds')}
+            minValue={5}
+            maxValue={3600}
+          />
+          <TextSetting name="crmToken" control={control} locked={false} type="password" />
+          <div className="crm-token">
+            <p className="field__help" data-testid="crm-token-state">
+              {view.hasCrmToken ? t('settings.field.crm.tokenSaved') : t('settings.field.crm.tokenNone')}
+            </p>
+            {view.hasCrmToken && (
+              <Button className="button button--small" onPress={() => void removeCrmToken()}>
+                {t('settings.field.crm.removeToken')}
+              </Button>
+            )}
+          </div>
         </fieldset>
         <div className="settings__actions">
           <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useNow } from '../hooks/useNow.js';
 import type { LineState } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
+import { SyncIndicator } from './sync/SyncIndicator.js';
 
 function LineDescription({ line }: { line: LineState }) {
   const { t } = useTranslation();
@@ -46,7 +47,7 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
 }
 
 /** Always visible: the line's state in words, and what the agent can do about it. */
-export type Panel = 'calls' | 'settings' | 'health';
+export type Panel = 'calls' | 'settings' | 'health' | 'sync';
 
 export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: Panel) => void }) {
   const { t } = useTranslation();
@@ -62,6 +63,7 @@ export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: P
           <LineDescription line={line} />
         </span>
       </div>
+      <SyncIndicator open={panel === 'sync'} onToggle={() => onPanel(panel === 'sync' ? 'calls' : 'sync')} />
       {line.status === 'failed' && <TechnicalDetails line={line} />}
       <div className="statusbar__actions">
         {canConnect ? (

@@ -12,6 +12,8 @@ import {
   type SettingsView,
   type CustomerCacheStatus,
   type ScreenPop,
+  type SyncStatus,
+  SYNC_OFF,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
 import type { Transport, TransportStatus } from '../transport.js';
@@ -43,6 +45,10 @@ interface CustomerSlice {
   pops: ScreenPop[];
   customers: CustomerCacheStatus;
 }
+interface SyncSlice {
+  /** The CRM sync: what waits, what went wrong, the agent's decisions to make, a first sync's progress. */
+  sync: SyncStatus;
+}
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
   soundBlocked: boolean;
@@ -59,6 +65,7 @@ export type SoftphoneState = ConnectionSlice &
   CallsSlice &
   HistorySlice &
   CustomerSlice &
+  SyncSlice &
   SoundSlice &
   Actions;
 
@@ -76,6 +83,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   soundBlocked: false,
   pops: [],
   customers: { state: 'ready', customers: 0, pendingChanges: 0 },
+  sync: SYNC_OFF,
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -88,6 +96,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           health: event.state.health,
           pops: event.state.pops,
           customers: event.state.customers,
+          sync: event.state.sync,
         });
         break;
       case 'history':
@@ -98,6 +107,9 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
         break;
       case 'customers':
         set({ customers: event.customers });
+        break;
+      case 'sync':
+        set({ sync: event.sync });
         break;
       case 'health':
         set({ health: event.health });

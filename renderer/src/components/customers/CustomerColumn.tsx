@@ -3,6 +3,7 @@ import { Button, Input, Label, SearchField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import type { Call, CustomerCard, CustomerSummary, ScreenPop } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
+import { FirstSyncProgress } from '../sync/FirstSyncProgress.js';
 import { CustomerForm } from './CustomerForm.js';
 import { Chooser, CustomerRecord, Flags, ServiceLineNote, customerName } from './CustomerRecord.js';
 
@@ -128,6 +129,7 @@ export function CustomerColumn() {
   const calls = useSoftphone((s) => s.calls);
   const pops = useSoftphone((s) => s.pops);
   const status = useSoftphone((s) => s.customers);
+  const firstSync = useSoftphone((s) => s.sync.firstSync);
   const call = focusedCall(calls);
   const pop = call && pops.find((candidate) => candidate.callId === call.id);
   return (
@@ -138,6 +140,7 @@ export function CustomerColumn() {
         </p>
       )}
       {call && pop && <PinnedRecord key={call.id} call={call} pop={pop} />}
+      {firstSync && <FirstSyncProgress progress={firstSync} />}
       <CustomerSearch key={`search-${call?.id ?? 'none'}`} call={call} />
     </aside>
   );
