@@ -16,8 +16,9 @@ const HELP = `Usage: npm run web -- [--config <file>] [--data-dir <dir>] [--port
 
 The machine-wide policy file is read from ${defaultPolicyPath()}
 (override with HEADSET_SOFTPHONE_POLICY=<file>).
-The SIP password is kept in <data-dir>/secrets.json (mode 0600), or taken from the
-environment variable HEADSET_SOFTPHONE_SIP_PASSWORD, which is never written to disk.`;
+The SIP password and the CRM token are kept in <data-dir>/secrets.json (mode 0600), or taken
+from the environment variables HEADSET_SOFTPHONE_SIP_PASSWORD and HEADSET_SOFTPHONE_CRM_TOKEN,
+which are never written to disk.`;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const logger = createLogger({ file: path.join(dataDir, 'logs', 'core.log') });
   const envPassword = process.env.HEADSET_SOFTPHONE_SIP_PASSWORD;
+  const envCrmToken = process.env.HEADSET_SOFTPHONE_CRM_TOKEN;
   const core = new Core({
     app: { name: APP_NAME, version: readVersion(), host: 'web' },
     dataDir,
@@ -57,10 +59,10 @@ async function main(): Promise<void> {
       policy: defaultPolicyPath(),
       user: path.resolve(args.config ?? path.join(dataDir, 'settings.json')),
     },
-    secrets: new FileSecretStore(
-      path.join(dataDir, 'secrets.json'),
-      envPassword ? { 'sip.password': envPassword } : {},
-    ),
+    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), {
+      ...(envPassword ? { 'sip.password': envPassword } : {}),
+      ...(envCrmToken ? { 'crm.token': envCrmToken } : {}),
+    }),
     logger,
   });
   const staticDir = path.join(projectRoot, 'out', 'renderer');

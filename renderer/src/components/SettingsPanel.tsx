@@ -1,3 +1,4 @@
+import { FirstSyncProgress } from './sync/FirstSyncProgress.js';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { getCountries } from 'libphonenumber-js';
 import { useEffect, useMemo, useState } from 'react';
@@ -277,6 +278,13 @@ function CrmSyncSummary({ onOpenSync }: { onOpenSync?: () => void }) {
         {t(`sync.state.${sync.state}`)}
         {sync.problems.length > 0 && <> {t('sync.announce.problems', { count: sync.problems.length })}</>}
       </p>
+      {/* Right after saving, the agent sees the first sync start here, or why it cannot. */}
+      {sync.error && (
+        <p className="field__error" role="alert">
+          {sync.error.message}
+        </p>
+      )}
+      {sync.firstSync && <FirstSyncProgress progress={sync.firstSync} />}
       {onOpenSync && (
         <Button className="button" onPress={onOpenSync}>
           {t('sync.open')}
