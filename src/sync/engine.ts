@@ -223,23 +223,31 @@ export class SyncEngine {
     const { store, connector } = this.options;
     const limit = this.options.pageSize ?? DEFAULT_PULL_LIMIT;
     const fromScratch = store.cursor() === undefined;
+    const fetchPage = (after: string | undefined, estimate: boolean) => {
+      const request = connector.pull({ after, limit, estimate }, this.abort.signal);
+      request.catch(() => {}); // awaited below, or dropped with a failed round
+      return { after, request };
+    };
+    let next = fetchPage(store.cursor(), fromScratch);
     let firstPage = true;
     try {
       for (;;) {
         if (this.stopped) return;
-        const after = store.cursor();
         let page;
         try {
-          page = await connector.pull({ after, limit, estimate: firstPage && fromScratch }, this.abort.signal);
+          page = await next.request;
         } catch (error) {
-          if (error instanceof SyncError && error.code === 'bad-cursor' && after !== undefined) {
+          if (error instanceof SyncError && error.code === 'bad-cursor' && next.after !== undefined) {
             this.options.logger.warn('the CRM did not know our cursor: pulling everything again');
             store.resetCursor();
+            next = fetchPage(undefined, false);
             continue;
           }
           throw error;
         }
         this.failures = 0;
+        // The next page is asked for before this one is written: the CRM serves it meanwhile.
+        if (page.more) next = fetchPage(page.cursor, false);
         const report = store.applyPage(page.changes, page.cursor, this.now());
         if (fromScratch) this.advance(page.changes.length, firstPage ? page.remaining : undefined);
         firstPage = false;

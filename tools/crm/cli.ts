@@ -119,10 +119,10 @@ async function main(): Promise<number> {
 
     console.log(`Reference CRM running (${dbFile}, ${number(store.count())} records).
 
-  CRM sync server URL : ${server.url}
-  CRM token           : ${token}
+  Sync server address (CRM) : ${server.url}
+  CRM access token          : ${token}
 
-In the softphone, open Settings and enter these as "CRM sync server URL" and "CRM token".
+In the softphone, open Settings, section CRM, and enter these two.
 ${values.token ? '' : 'The token is shown only now (the CRM keeps only its hash); earlier tokens stay valid.\n'}
 Press Ctrl-C to stop.`);
   } catch (error) {
