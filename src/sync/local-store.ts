@@ -52,6 +52,7 @@ export class SyncDecisionError extends Error {
 }
 
 const PROBLEMS_SHOWN = 50;
+const E164 = /^\+[1-9]\d{6,14}$/;
 const DOCUMENT_KINDS = { script: ScriptData, disposition: DispositionData, knowledge: KnowledgeData } as const;
 
 /**
@@ -217,35 +218,11 @@ export class SyncLocalStore {
     // Each number is read once; a number the cache cannot read is left out, not the customer.
     const phones: NormalisedCustomer['phones'] = [];
     for (const phone of data.phones) {
-      const e164 = normaliseNumber(phone.number, region);
+      // Most CRMs send E.164 already: taken as it is, which spares a parse per number.
+      const e164 = E164.test(phone.number) ? phone.number : normaliseNumber(phone.number, region);
       if (e164) phones.push({ e164, label: phone.label });
     }
-    const edits = this.sql.openEdits.all(customerStream(change.id), change.id) as string[];
-    if (edits.length === 0) {
-      // The common case, and all of a first sync: the bulk writer's statements, no savepoint, no
-      // deletes for a new customer (a delete from the contentless search tables costs a tombstone).
-      const id = this.writer.write(
-        {
-          externalId: change.id,
-          title: data.title,
-          givenName: data.givenName,
-          familyName: data.familyName,
-          company: data.company,
-          language: data.language,
-          accountNumber: data.accountNumber,
-          emails: data.emails,
-          flags: data.flags,
-          notes: data.notes,
-          identification: data.identification,
-          phones,
-          updatedAt: change.updatedAt,
-        },
-        existing?.id,
-      );
-      this.afterCustomer(change, id);
-      return true;
-    }
-    let record: CustomerRecord = {
+    const customer: NormalisedCustomer = {
       externalId: change.id,
       title: data.title,
       givenName: data.givenName,
@@ -257,8 +234,19 @@ export class SyncLocalStore {
       flags: data.flags,
       notes: data.notes,
       identification: data.identification,
-      phones: phones.map((phone) => ({ number: phone.e164, label: phone.label })),
+      phones,
       updatedAt: change.updatedAt,
+    };
+    const edits = this.sql.openEdits.all(customerStream(change.id), change.id) as string[];
+    if (edits.length === 0) {
+      // The common case, and all of a first sync: the bulk writer's statements, no savepoint, no
+      // deletes for a new customer (a delete from the contentless search tables costs a tombstone).
+      this.afterCustomer(change, this.writer.write(customer, existing?.id));
+      return true;
+    }
+    let record: CustomerRecord = {
+      ...customer,
+      phones: phones.map((phone) => ({ number: phone.e164, label: phone.label })),
     };
     for (const edit of edits) record = applyDraft(record, JSON.parse(edit) as CustomerDraft);
     this.afterCustomer(change, this.repo.upsertCustomer(record, region));

@@ -27,45 +27,35 @@ export type RecordKind = z.infer<typeof RecordKind>;
 const id = z.string().min(1).max(200);
 const text = (max: number) => z.string().max(max);
 
+const customerFields = {
+  title: text(40),
+  givenName: text(100),
+  familyName: text(100),
+  company: text(200),
+  language: text(35),
+  accountNumber: text(64),
+  emails: z.array(text(254)).max(10),
+  flags: z.array(text(40)).max(20),
+  notes: text(4000),
+  identification: z.object({
+    dateOfBirth: text(32).optional(),
+    postcode: text(16).optional(),
+    customerCode: text(64).optional(),
+  }),
+  phones: z.array(z.object({ number: text(40).min(3), label: text(40).optional() })).max(10),
+};
+
 export const CustomerData = z.object({
-  title: text(40).optional(),
-  givenName: text(100).optional(),
-  familyName: text(100).optional(),
-  company: text(200).optional(),
-  language: text(35).optional(),
-  accountNumber: text(64).optional(),
-  emails: z.array(text(254)).max(10).default([]),
-  flags: z.array(text(40)).max(20).default([]),
-  notes: text(4000).optional(),
-  identification: z
-    .object({ dateOfBirth: text(32).optional(), postcode: text(16).optional(), customerCode: text(64).optional() })
-    .default({}),
-  phones: z
-    .array(z.object({ number: text(40).min(3), label: text(40).optional() }))
-    .max(10)
-    .default([]),
+  ...z.object(customerFields).partial().shape,
+  emails: customerFields.emails.default([]),
+  flags: customerFields.flags.default([]),
+  identification: customerFields.identification.default({}),
+  phones: customerFields.phones.default([]),
 });
 export type CustomerData = z.infer<typeof CustomerData>;
 
 /** A customer.update's fields: only those changed; lists replace, identification merges by key. */
-export const CustomerChanges = z.object({
-  title: text(40).optional(),
-  givenName: text(100).optional(),
-  familyName: text(100).optional(),
-  company: text(200).optional(),
-  language: text(35).optional(),
-  accountNumber: text(64).optional(),
-  emails: z.array(text(254)).max(10).optional(),
-  flags: z.array(text(40)).max(20).optional(),
-  notes: text(4000).optional(),
-  identification: z
-    .object({ dateOfBirth: text(32).optional(), postcode: text(16).optional(), customerCode: text(64).optional() })
-    .optional(),
-  phones: z
-    .array(z.object({ number: text(40).min(3), label: text(40).optional() }))
-    .max(10)
-    .optional(),
-});
+export const CustomerChanges = z.object(customerFields).partial();
 export type CustomerChanges = z.infer<typeof CustomerChanges>;
 
 export const CaseData = z.object({
