@@ -455,7 +455,13 @@ export class CustomerRepository {
    */
   upsertLine(line: ServiceLine, region: string, externalId?: string): void {
     const called = normaliseNumber(line.called, region) ?? userPart(line.called);
-    this.sql.upsertLine.run(called, line.serviceName, line.scriptSet ?? null, line.language ?? null, externalId ?? null);
+    this.sql.upsertLine.run(
+      called,
+      line.serviceName,
+      line.scriptSet ?? null,
+      line.language ?? null,
+      externalId ?? null,
+    );
   }
 
   /** The service a call came in for, from the number or queue it was made to (the PBX's To/Request-URI). */

@@ -190,9 +190,7 @@ test('an unknown caller: the number and a one-step form; the new customer is lin
     expect(row.e164).toBe('+390612345678');
     // The desk gives a customer it creates its CRM id, a UUID, which the CRM keeps (docs/sync-protocol.md).
     expect(row.external_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(
-      db.prepare("SELECT count(*) FROM outbox WHERE kind = 'customer.create'").pluck().get(),
-    ).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM outbox WHERE kind = 'customer.create'").pluck().get()).toBe(1);
   } finally {
     db.close();
   }
