@@ -1,8 +1,8 @@
 import type { SyncProgress, SyncStatus } from '../contract/sync.js';
 import type { Logger } from '../log/logger.js';
-import { SyncError, type CrmConnector } from './connector.js';
+import { SyncError, type CrmConnector, type SyncErrorCode } from './connector.js';
 import { SyncLocalStore } from './local-store.js';
-import { DEFAULT_PULL_LIMIT, MAX_MUTATIONS_PER_REQUEST } from './protocol.js';
+import { DEFAULT_PULL_LIMIT, MAX_MUTATIONS_PER_REQUEST, type SyncRecord } from './protocol.js';
 
 export interface SyncEngineOptions {
   store: SyncLocalStore;
@@ -12,6 +12,8 @@ export interface SyncEngineOptions {
   pullIntervalMs: number;
   pageSize?: number;
   batchSize?: number;
+  /** Records written per transaction while pulling (default 100). */
+  writeChunk?: number;
   /** Retry delays after failures: base, doubling, capped (default 1 s → 60 s), with jitter. */
   backoff?: { baseMs: number; maxMs: number };
   onStatus: (status: SyncStatus) => void;
@@ -20,6 +22,20 @@ export interface SyncEngineOptions {
   now?: () => number;
   random?: () => number;
 }
+
+/** How each connector failure shows in the status. */
+const STATUS_CODES: Record<SyncErrorCode, NonNullable<SyncStatus['error']>['code']> = {
+  unreachable: 'unreachable',
+  unauthorized: 'unauthorized',
+  server: 'server',
+  protocol: 'protocol',
+  'bad-cursor': 'protocol',
+  refused: 'protocol',
+  'insecure-url': 'insecure-url',
+};
+
+/** Records written per transaction while pulling (see `applyInParts`). */
+const DEFAULT_WRITE_CHUNK = 100;
 
 /** The first sync's progress goes out at most this often. */
 const PROGRESS_EVERY_MS = 250;
@@ -143,16 +159,7 @@ export class SyncEngine {
         // Only new settings (or "Sync now") can mend a refused token: no hammering meanwhile.
         delay = Math.max(delay, 5 * 60_000);
       }
-      const code =
-        error.code === 'unauthorized' || error.code === 'insecure-url'
-          ? error.code === 'unauthorized'
-            ? 'unauthorized'
-            : 'insecure-url'
-          : error.code === 'unreachable'
-            ? 'unreachable'
-            : error.code === 'server'
-              ? 'server'
-              : 'protocol';
+      const code = STATUS_CODES[error.code];
       this.error = { code, message: error.message, retryAt: this.now() + delay };
       this.setPhase(code === 'unreachable' || code === 'server' ? 'offline' : 'failing');
       this.options.logger.warn({ code: error.code, failures: this.failures }, `sync failed: ${error.message}`);
@@ -248,7 +255,7 @@ export class SyncEngine {
         this.failures = 0;
         // The next page is asked for before this one is written: the CRM serves it meanwhile.
         if (page.more) next = fetchPage(page.cursor, false);
-        const report = store.applyPage(page.changes, page.cursor, this.now());
+        const report = await this.applyInParts(page.changes, page.cursor);
         if (fromScratch) this.advance(page.changes.length, firstPage ? page.remaining : undefined);
         firstPage = false;
         if (report.customersChanged > 0) this.options.onCustomersChanged?.();
@@ -261,6 +268,29 @@ export class SyncEngine {
         this.progress = undefined;
         this.emit();
       }
+    }
+  }
+
+  /**
+   * Writes a page in transactions of at most `writeChunk` records, the cursor with the last, and
+   * lets the event loop turn between them: the desk's own writes (another connection, which waits
+   * only briefly for the lock) get in between the parts of a large page.
+   */
+  private async applyInParts(changes: readonly SyncRecord[], cursor: string) {
+    const chunk = this.options.writeChunk ?? DEFAULT_WRITE_CHUNK;
+    const total = { applied: 0, skipped: 0, customersChanged: 0 };
+    for (let start = 0; ; start += chunk) {
+      const last = start + chunk >= changes.length;
+      const part = this.options.store.applyPage(
+        changes.slice(start, start + chunk),
+        last ? cursor : undefined,
+        this.now(),
+      );
+      total.applied += part.applied;
+      total.skipped += part.skipped;
+      total.customersChanged += part.customersChanged;
+      if (last) return total;
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

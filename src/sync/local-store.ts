@@ -164,8 +164,13 @@ export class SyncLocalStore {
     this.setState('cursor', undefined);
   }
 
-  /** Applies one pulled page and moves the cursor past it, in one transaction. */
-  applyPage(changes: readonly SyncRecord[], cursor: string, pulledAt: number): PageReport {
+  /**
+   * Applies one pulled page and moves the cursor past it, in one transaction. With `cursor`
+   * undefined it applies part of a page and leaves the cursor: the caller writes a page in a few
+   * short transactions (so that the desk's own writes find the lock free in between) and moves the
+   * cursor with the last; a crash in between replays the page, which changes nothing.
+   */
+  applyPage(changes: readonly SyncRecord[], cursor: string | undefined, pulledAt: number): PageReport {
     return this.db.transaction(() => {
       const report: PageReport = { applied: 0, skipped: 0, customersChanged: 0 };
       for (const change of changes) {
@@ -174,8 +179,10 @@ export class SyncLocalStore {
         else report.skipped += 1;
         if (applied && change.kind === 'customer') report.customersChanged += 1;
       }
-      this.setState('cursor', cursor);
-      this.setState('lastPullAt', String(pulledAt));
+      if (cursor !== undefined) {
+        this.setState('cursor', cursor);
+        this.setState('lastPullAt', String(pulledAt));
+      }
       return report;
     })();
   }

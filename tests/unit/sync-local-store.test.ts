@@ -51,6 +51,16 @@ describe('applying pulled pages', () => {
     expect(phones).toEqual(['+390212345678', '+390212345678']);
   });
 
+  it('writes part of a page without moving the cursor: a crash before the last part replays the page', () => {
+    store.applyPage([customer('C1', 1)], 'page-1', 10);
+    store.applyPage([customer('C2', 1)], undefined, 20);
+    expect(store.cursor()).toBe('page-1');
+    expect(store.state('lastPullAt')).toBe('10');
+    store.applyPage([customer('C2', 1), customer('C3', 1)], 'page-2', 30);
+    expect(names().map((row) => (row as { external_id: string }).external_id)).toEqual(['C1', 'C2', 'C3']);
+    expect(store.cursor()).toBe('page-2');
+  });
+
   it('ignores a record older than the one it has, and kinds it does not keep', () => {
     store.applyPage([customer('C1', 4, { givenName: 'New' })], 'a', 1);
     const report = store.applyPage(
