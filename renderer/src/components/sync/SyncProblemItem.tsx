@@ -9,7 +9,11 @@ import { dateTime, fieldLabel, formatValue, kindLabel } from './syncText.js';
 /** A command's refusal in the agent's words. */
 export function commandError(error: ContractError, t: TFunction): string {
   if (error.message === 'core-unreachable') return t('error.core-unreachable');
-  if (error.code === 'invalid') return t('sync.commandError.invalid', { message: error.message });
+  // The core puts its reason in plain words in the first issue (e.g. "This change is no longer
+  // waiting for a decision."); the message itself is a code.
+  if (error.code === 'invalid') {
+    return t('sync.commandError.invalid', { message: error.issues?.[0]?.message || error.message });
+  }
   return t(`error.${error.code}`);
 }
 
