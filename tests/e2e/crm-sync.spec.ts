@@ -20,7 +20,7 @@ test.beforeAll(async () => {
   ({ dir, cleanup } = tempDir('crm-e2e-'));
   const store = new CrmStore(path.join(dir, 'crm.sqlite'));
   // Enough for the first sync to take a few seconds, so that its progress shows.
-  store.seed({ customers: 40_000, seed: 5, history: false });
+  store.seed({ customers: 12_000, seed: 5, history: false });
   crm = await startCrmServer({ store, tokens: [TOKEN] });
 });
 

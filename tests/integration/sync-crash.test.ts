@@ -101,7 +101,7 @@ describe('the desk killed during sync', () => {
     const acknowledged: string[] = [];
     let killedDuringFirstSync = 0;
     for (let run = 1; run <= KILLS; run++) {
-      const result = await runDesk(dbFile, run, 10 + random.int(300));
+      const result = await runDesk(dbFile, run, 10 + random.int(200));
       expect(result.signal, `run ${run}: ${result.stderr}`).toBe('SIGKILL');
       acknowledged.push(...result.writes);
       // Keep the CRM changing, so that pulls go on through the runs, not only the first sync.
