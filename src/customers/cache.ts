@@ -27,8 +27,9 @@ export class CustomerChangeError extends Error {
 
 /** Another connection (an import) holds the write lock for longer than we wait. */
 function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  // Extended codes too (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT…).
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
 }
 
 /** A write waits this long for an import's lock; the core's event loop (SIP) must not wait more. */
@@ -252,7 +253,10 @@ export class CustomerCache {
     if (!db || !repo)
       throw new CustomerChangeError('unavailable', this.problem ?? 'The customer list is not available.');
     try {
-      return db.transaction(() => work(repo))();
+      // IMMEDIATE: the write lock is taken (or waited for) before the first read. A deferred
+      // transaction that reads, then writes, fails at once (SQLITE_BUSY_SNAPSHOT) when another
+      // connection (the sync, an import) committed in between, whatever the busy timeout.
+      return db.transaction(() => work(repo)).immediate();
     } catch (error) {
       if (error instanceof InvalidPhoneNumberError) {
         throw new CustomerChangeError('invalid-phone-number', `"${error.number}" is not a phone number.`);

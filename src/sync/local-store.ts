@@ -171,20 +171,23 @@ export class SyncLocalStore {
    * cursor with the last; a crash in between replays the page, which changes nothing.
    */
   applyPage(changes: readonly SyncRecord[], cursor: string | undefined, pulledAt: number): PageReport {
-    return this.db.transaction(() => {
-      const report: PageReport = { applied: 0, skipped: 0, customersChanged: 0 };
-      for (const change of changes) {
-        const applied = this.applyRecord(change);
-        if (applied) report.applied += 1;
-        else report.skipped += 1;
-        if (applied && change.kind === 'customer') report.customersChanged += 1;
-      }
-      if (cursor !== undefined) {
-        this.setState('cursor', cursor);
-        this.setState('lastPullAt', String(pulledAt));
-      }
-      return report;
-    })();
+    // IMMEDIATE: see CustomerCache.write; these read, then write, beside the desk's connection.
+    return this.db
+      .transaction(() => {
+        const report: PageReport = { applied: 0, skipped: 0, customersChanged: 0 };
+        for (const change of changes) {
+          const applied = this.applyRecord(change);
+          if (applied) report.applied += 1;
+          else report.skipped += 1;
+          if (applied && change.kind === 'customer') report.customersChanged += 1;
+        }
+        if (cursor !== undefined) {
+          this.setState('cursor', cursor);
+          this.setState('lastPullAt', String(pulledAt));
+        }
+        return report;
+      })
+      .immediate();
   }
 
   /** One record from the CRM; false when it was not applied (stale, unknown kind, unreadable). */
@@ -367,45 +370,47 @@ export class SyncLocalStore {
   /** Records what the CRM answered for a batch; returns how many were applied and how many refused. */
   recordResults(rows: readonly OutboxRow[], results: readonly MutationResult[], at: number) {
     const bySeq = new Map(rows.map((row) => [row.mutation_id, row]));
-    return this.db.transaction(() => {
-      let applied = 0;
-      let refused = 0;
-      for (const result of results) {
-        const row = bySeq.get(result.id);
-        if (!row) continue;
-        switch (result.status) {
-          case 'applied': {
-            this.sql.delivered.run(row.mutation_id);
-            if (row.kind.startsWith('customer.')) {
-              const version = result.record.version;
-              this.sql.raiseVersion.run(version, row.record_id);
-              // Later corrections were made on top of this one: they are based on its version now.
-              this.sql.rebase.run(version, row.stream, row.record_id, row.seq, version);
+    return this.db
+      .transaction(() => {
+        let applied = 0;
+        let refused = 0;
+        for (const result of results) {
+          const row = bySeq.get(result.id);
+          if (!row) continue;
+          switch (result.status) {
+            case 'applied': {
+              this.sql.delivered.run(row.mutation_id);
+              if (row.kind.startsWith('customer.')) {
+                const version = result.record.version;
+                this.sql.raiseVersion.run(version, row.record_id);
+                // Later corrections were made on top of this one: they are based on its version now.
+                this.sql.rebase.run(version, row.stream, row.record_id, row.seq, version);
+              }
+              applied += 1;
+              break;
             }
-            applied += 1;
-            break;
+            case 'conflict':
+              this.sql.refused.run('conflict', JSON.stringify({ current: result.current }), row.mutation_id, 'pending');
+              refused += 1;
+              break;
+            case 'rejected':
+              this.sql.refused.run(
+                'rejected',
+                JSON.stringify({ code: result.code, message: result.message, fields: result.fields }),
+                row.mutation_id,
+                'pending',
+              );
+              refused += 1;
+              break;
+            case 'skipped':
+              this.sql.tried.run(row.mutation_id);
+              break;
           }
-          case 'conflict':
-            this.sql.refused.run('conflict', JSON.stringify({ current: result.current }), row.mutation_id, 'pending');
-            refused += 1;
-            break;
-          case 'rejected':
-            this.sql.refused.run(
-              'rejected',
-              JSON.stringify({ code: result.code, message: result.message, fields: result.fields }),
-              row.mutation_id,
-              'pending',
-            );
-            refused += 1;
-            break;
-          case 'skipped':
-            this.sql.tried.run(row.mutation_id);
-            break;
         }
-      }
-      if (applied > 0) this.setState('lastPushAt', String(at));
-      return { applied, refused };
-    })();
+        if (applied > 0) this.setState('lastPushAt', String(at));
+        return { applied, refused };
+      })
+      .immediate();
   }
 
   /**
@@ -414,24 +419,26 @@ export class SyncLocalStore {
    * a conflict, show the CRM's record as it is now. Returns whether customers changed.
    */
   decide(mutationId: string, choice: 'mine' | 'theirs', at: number): { customersChanged: boolean } {
-    return this.db.transaction(() => {
-      const row = this.sql.row.get(mutationId) as OutboxRow | undefined;
-      if (!row || (row.state !== 'conflict' && row.state !== 'rejected')) {
-        throw new SyncDecisionError('This change is no longer waiting for a decision.');
-      }
-      const answer = row.answer ? (JSON.parse(row.answer) as { current?: SyncRecord }) : {};
-      if (choice === 'mine') {
-        const base = row.state === 'conflict' ? (answer.current?.version ?? row.base_version) : row.base_version;
-        this.sql.decide.run('pending', base ?? null, null, at, mutationId);
+    return this.db
+      .transaction(() => {
+        const row = this.sql.row.get(mutationId) as OutboxRow | undefined;
+        if (!row || (row.state !== 'conflict' && row.state !== 'rejected')) {
+          throw new SyncDecisionError('This change is no longer waiting for a decision.');
+        }
+        const answer = row.answer ? (JSON.parse(row.answer) as { current?: SyncRecord }) : {};
+        if (choice === 'mine') {
+          const base = row.state === 'conflict' ? (answer.current?.version ?? row.base_version) : row.base_version;
+          this.sql.decide.run('pending', base ?? null, null, at, mutationId);
+          return { customersChanged: false };
+        }
+        this.sql.decide.run('dropped', row.base_version, row.answer, at, mutationId);
+        if (row.state === 'conflict' && answer.current) {
+          this.applyRecord(answer.current);
+          return { customersChanged: true };
+        }
         return { customersChanged: false };
-      }
-      this.sql.decide.run('dropped', row.base_version, row.answer, at, mutationId);
-      if (row.state === 'conflict' && answer.current) {
-        this.applyRecord(answer.current);
-        return { customersChanged: true };
-      }
-      return { customersChanged: false };
-    })();
+      })
+      .immediate();
   }
 
   /** Changes not taken by the CRM yet (problems included). */
