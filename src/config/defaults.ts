@@ -9,4 +9,5 @@ export const DEFAULT_SETTINGS: Settings = {
   calls: { dtmfMethod: 'rfc4733', declineCode: 486, callWaiting: 'ring', autoAnswer: false },
   audio: { input: '', output: '', ringer: '' },
   crm: { url: '', pullIntervalSeconds: 30 },
+  guidance: { askBeforeHold: true, holdReminderSeconds: 45, autoAdvance: true, scriptsFolder: '' },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GuidanceRecord } from './guidance.js';
 
 /**
  * A call as the agent sees it. `dialling` until the far end rings, `ringing-out` while it rings
@@ -111,6 +112,8 @@ export const Call = z.object({
   transfer: CallTransfer.optional(),
   /** A short note for whoever takes the call over, written during the consultation. */
   handoverNote: z.string().max(2000).optional(),
+  /** Once ended: the guidance trail of the call (phases, ticks, holds, procedures, notes). */
+  guidance: GuidanceRecord.optional(),
   quality: CallQuality.optional(),
   /** Once ended: how the call sounded over its whole length, for the line-health history. */
   qualitySummary: z

@@ -91,6 +91,8 @@ export const ServiceLine = z.object({
   serviceName: z.string(),
   scriptSet: z.string().optional(),
   language: z.string().optional(),
+  /** Checklist items the line requires in the guidance, as "phase.item" (e.g. "identify.postcode"). */
+  requiredChecks: z.array(z.string()).optional(),
 });
 export type ServiceLine = z.infer<typeof ServiceLine>;
 

@@ -6,3 +6,4 @@ export * from './validate.js';
 export * from './bridge.js';
 export * from './customers.js';
 export * from './sync.js';
+export * from './guidance.js';

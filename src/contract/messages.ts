@@ -4,6 +4,7 @@ import { CustomerCacheStatus, CustomerDraft, NewCustomer, ScreenPop } from './cu
 import { LineHealth, LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 import { SyncStatus } from './sync.js';
+import { GuidanceView, PhaseId, ProcedureId, ScriptsStatus } from './guidance.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
 /** The largest CSV the UI sends in one command (about 32 MB); larger files go through `npm run import`. */
@@ -106,6 +107,39 @@ export const Command = z.discriminatedUnion('type', [
    * drops it and keeps the CRM's record. Dropped changes are kept in the database, never deleted.
    */
   z.object({ type: z.literal('sync.resolve'), mutationId: z.string().max(100), choice: z.enum(['mine', 'theirs']) }),
+  /** Move the call's guidance to a phase by hand (it follows the call by itself otherwise). */
+  z.object({ type: z.literal('guidance.phase'), callId: z.string(), phase: PhaseId }),
+  /** The next (+1) or previous (-1) phase. */
+  z.object({ type: z.literal('guidance.step'), callId: z.string(), delta: z.union([z.literal(1), z.literal(-1)]) }),
+  /** Tick (or untick) a checklist item of a phase. */
+  z.object({
+    type: z.literal('guidance.tick'),
+    callId: z.string(),
+    phase: PhaseId,
+    item: z.string().max(100),
+    done: z.boolean(),
+  }),
+  /**
+   * A procedure: `open`/`close` shows or hides it; `warn` records the one explicit warning to an
+   * abusive caller; `end` ends the call under the procedure (abusive: only after the warning;
+   * nuisance: at once); `mark` records that the caller could not be identified.
+   */
+  z.object({
+    type: z.literal('guidance.procedure'),
+    callId: z.string(),
+    procedure: ProcedureId,
+    action: z.enum(['open', 'close', 'warn', 'end', 'mark']),
+  }),
+  /** The agent's notes on the call, as typed (the summary the wrap-up starts from). */
+  z.object({ type: z.literal('guidance.notes'), callId: z.string(), notes: z.string().max(8000) }),
+  /** Search the knowledge snippets by words. */
+  z.object({
+    type: z.literal('knowledge.search'),
+    query: z.string().trim().min(1).max(200),
+    limit: z.number().int().min(1).max(50).optional(),
+  }),
+  /** Insert a knowledge snippet into the call's notes (recorded in the trail). */
+  z.object({ type: z.literal('knowledge.use'), callId: z.string(), snippetId: z.string().max(200) }),
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -139,6 +173,9 @@ export const StateSnapshot = z.object({
   pops: z.array(ScreenPop),
   customers: CustomerCacheStatus,
   sync: SyncStatus,
+  /** The guidance of each call in `calls` (not of consultation calls). */
+  guidance: z.array(GuidanceView),
+  scripts: ScriptsStatus,
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -147,6 +184,8 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pops'), pops: z.array(ScreenPop) }),
   z.object({ type: z.literal('customers'), customers: CustomerCacheStatus }),
   z.object({ type: z.literal('sync'), sync: SyncStatus }),
+  z.object({ type: z.literal('guidance'), guidance: z.array(GuidanceView) }),
+  z.object({ type: z.literal('scripts'), scripts: ScriptsStatus }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

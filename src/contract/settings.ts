@@ -80,6 +80,22 @@ export const CrmSettings = z.object({
     .max(3600, 'invalid.range'),
 });
 
+/** Live call guidance (docs/guidance.md). */
+export const GuidanceSettings = z.object({
+  /** Pressing Hold first shows what to ask the caller, and holds on a second press (Enter). */
+  askBeforeHold: z.boolean({ error: 'invalid.boolean' }),
+  /** When the hold reminder comes: time to go back to the caller. */
+  holdReminderSeconds: z
+    .number({ error: 'invalid.number' })
+    .int('invalid.number')
+    .min(10, 'invalid.range')
+    .max(600, 'invalid.range'),
+  /** Phases with a time in the script move on by themselves when it runs out. */
+  autoAdvance: z.boolean({ error: 'invalid.boolean' }),
+  /** A folder of script files (JSON or YAML) that replace the shipped ones; empty for none. */
+  scriptsFolder: plainText(1000),
+});
+
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
 export const Settings = z.object({
   sip: SipSettings,
@@ -89,6 +105,7 @@ export const Settings = z.object({
   calls: CallSettings,
   audio: AudioSettings,
   crm: CrmSettings,
+  guidance: GuidanceSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -102,6 +119,7 @@ export const SettingsPatch = z
     calls: CallSettings.partial().strict(),
     audio: AudioSettings.partial().strict(),
     crm: CrmSettings.partial().strict(),
+    guidance: GuidanceSettings.partial().strict(),
   })
   .partial()
   .strict();

@@ -25,6 +25,10 @@ import { MediaRouter, type MediaChannel } from './media-channel.js';
 import { CustomerDesk } from './customer-desk.js';
 import { CUSTOMER_DB_FILE } from '../config/paths.js';
 import { SyncClient, type SyncClientOptions } from '../sync/client.js';
+import { CallGuidance, type GuidanceCommand } from '../guidance/guidance.js';
+import { GuidanceDocuments } from '../guidance/documents.js';
+import { ScriptLibrary } from '../guidance/library.js';
+import type { ScriptsStatus } from '../contract/guidance.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -69,6 +73,9 @@ export class Core {
   private syncStatus: SyncStatus = SYNC_OFF;
   private readonly sync: SyncClient;
   private hasCrmToken = false;
+  private readonly scripts: ScriptLibrary;
+  private scriptsStatus: ScriptsStatus = { scripts: [], problems: [] };
+  private readonly guidance: CallGuidance;
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
@@ -79,10 +86,37 @@ export class Core {
       file: path.join(ports.dataDir, CUSTOMER_DB_FILE),
       logger: ports.logger.child({ part: 'customers' }),
       region: () => this.settings.values.phone.defaultRegion,
-      emit: (event) => this.emit(event),
+      emit: (event) => {
+        this.emit(event);
+        // A record linked to a call (matched, chosen, created): the guidance fills its names in.
+        if (event.type === 'pops') this.guidance?.update(this.calls, event.pops);
+      },
       onLocalChange: () => this.sync.nudge(),
     });
     this.customers.open();
+    const documents = new GuidanceDocuments(() => this.customers.connection());
+    this.scripts = new ScriptLibrary({
+      folder: () => this.settings.values.guidance.scriptsFolder,
+      crmScripts: () => documents.scripts(),
+      logger: ports.logger.child({ part: 'scripts' }),
+      onChange: (scripts) => {
+        this.scriptsStatus = scripts;
+        this.emit({ type: 'scripts', scripts });
+      },
+    });
+    this.scripts.reload();
+    this.guidance = new CallGuidance({
+      library: this.scripts,
+      settings: () => ({
+        guidance: this.settings.values.guidance,
+        agent: this.settings.values.agent,
+        uiLanguage: this.settings.values.ui.language,
+      }),
+      knowledge: documents,
+      hangup: (callId) => this.phone.hangup(callId),
+      emit: (guidance) => this.emit({ type: 'guidance', guidance }),
+      logger: ports.logger.child({ part: 'guidance' }),
+    });
     this.sync = new SyncClient({
       dbFile: path.join(ports.dataDir, CUSTOMER_DB_FILE),
       logger: ports.logger.child({ part: 'sync' }),
@@ -90,7 +124,11 @@ export class Core {
         this.syncStatus = sync;
         this.emit({ type: 'sync', sync });
       },
-      onCustomersChanged: () => this.customers.syncChanged(),
+      onCustomersChanged: () => {
+        this.customers.syncChanged();
+        // Scripts come through the sync too.
+        this.scripts.refreshCrm();
+      },
       tuning: ports.sync,
     });
     this.phone = new Phone({
@@ -105,9 +143,13 @@ export class Core {
         this.calls = calls;
         // The record first, so that the ringing call and who it is reach the screen together.
         this.customers.callsChanged(calls);
+        this.guidance.update(calls, this.customers.view());
         this.emit({ type: 'calls', calls });
       },
       onEnded: (call) => {
+        // The trail goes with the call into the history and the customer's interaction.
+        const guidance = this.guidance.ended(call);
+        if (guidance) call.guidance = guidance;
         this.history.add(call);
         this.customers.callEnded(call);
         this.emit({ type: 'history', history: this.history.view() });
@@ -128,6 +170,7 @@ export class Core {
     await this.registration?.stop();
     this.registration = undefined;
     await this.sync.close();
+    this.guidance.close();
     this.customers.close();
   }
 
@@ -147,6 +190,8 @@ export class Core {
       pops: this.customers.view(),
       customers: this.customers.status(),
       sync: this.syncStatus,
+      guidance: this.guidance.views(),
+      scripts: this.scriptsStatus,
     };
   }
 
@@ -206,6 +251,14 @@ export class Core {
       case 'customers.update':
       case 'customers.import':
         return this.customers.dispatch(command);
+      case 'guidance.phase':
+      case 'guidance.step':
+      case 'guidance.tick':
+      case 'guidance.procedure':
+      case 'guidance.notes':
+      case 'knowledge.search':
+      case 'knowledge.use':
+        return this.guidance.dispatch(command as GuidanceCommand);
       case 'sync.now':
         return this.sync.syncNow()
           ? { ok: true }
@@ -307,10 +360,12 @@ export class Core {
       }
       this.hasCrmToken = crmToken !== '';
     }
+    const folderBefore = this.settings.values.guidance.scriptsFolder;
     const syncBefore = JSON.stringify([this.settings.values.crm, this.settings.values.phone.defaultRegion]);
     const result = this.settings.update(changes);
     if (!result.ok) return result;
     this.emit({ type: 'settings', settings: this.settingsView() });
+    if (folderBefore !== this.settings.values.guidance.scriptsFolder) this.scripts.reload();
     if (
       crmToken !== undefined ||
       syncBefore !== JSON.stringify([this.settings.values.crm, this.settings.values.phone.defaultRegion])

@@ -65,6 +65,11 @@ export class CustomerDesk {
   }
 
   /** A call ended: keep it with its customer, and show it on the pinned card at once. */
+  /** The cache's database connection (the guidance reads its documents there); none while unavailable. */
+  connection() {
+    return this.cache.connection();
+  }
+
   callEnded(call: Call): void {
     const pop = this.pops.get(call.id);
     const customerId = pop?.card?.customer.id;

@@ -107,6 +107,11 @@ export class CustomerCache {
     this.sql = undefined;
   }
 
+  /** The cache's connection, for readers of the same file (the guidance's documents); none while unavailable. */
+  connection(): Db | undefined {
+    return this.db;
+  }
+
   /** Count the customers again (after an import by another connection). */
   refresh(): void {
     if (this.sql) this.customerCount = this.sql.count();
@@ -209,7 +214,10 @@ export class CustomerCache {
           direction: call.direction,
           startedAt: call.startedAt,
           endedAt: call.endedAt,
-          outcome: call.end?.cause,
+          // Ended under a procedure (an abusive or nuisance caller): that is the outcome to see.
+          outcome: call.guidance?.endedUnder ?? call.end?.cause,
+          ...(call.guidance?.notes ? { summary: call.guidance.notes } : {}),
+          ...(call.guidance ? { guidance: call.guidance } : {}),
         };
         repo.recordInteraction(customerId, interaction);
         const key = this.sql!.key(customerId);

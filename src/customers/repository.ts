@@ -10,6 +10,7 @@ import type {
 import type { Db } from '../storage/database.js';
 import { foldForSearch, wordsQuery } from './fold.js';
 import { displayNumber, isWithheld, normaliseNumber, numberCandidates, searchableDigits, userPart } from './numbers.js';
+import type { GuidanceRecord } from '../contract/guidance.js';
 
 /** A customer as the CRM sends it; `externalId` is the CRM's key, what a later sync updates by. */
 export interface CustomerRecord {
@@ -49,6 +50,8 @@ export interface InteractionRecord {
   endedAt?: number;
   outcome?: string;
   summary?: string;
+  /** A call's guidance trail. */
+  guidance?: GuidanceRecord;
 }
 
 /** A customer's number could not be read as a phone number; nothing of the customer was stored. */
@@ -152,6 +155,7 @@ interface LineRow {
   service_name: string;
   script_set: string | null;
   language: string | null;
+  required_checks: string | null;
 }
 
 const orUndefined = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
@@ -230,16 +234,20 @@ export class CustomerRepository {
         RETURNING id`),
       recordInteraction: prepare(`
         INSERT INTO interactions (customer_id, case_id, external_id, channel, direction, started_at, ended_at,
-          outcome, summary)
-        VALUES (@customerId, @caseId, @externalId, @channel, @direction, @startedAt, @endedAt, @outcome, @summary)
+          outcome, summary, guidance)
+        VALUES (@customerId, @caseId, @externalId, @channel, @direction, @startedAt, @endedAt, @outcome, @summary,
+          @guidance)
         ON CONFLICT (external_id) DO UPDATE SET customer_id = excluded.customer_id, case_id = excluded.case_id,
           channel = excluded.channel, direction = excluded.direction, started_at = excluded.started_at,
-          ended_at = excluded.ended_at, outcome = excluded.outcome, summary = excluded.summary
+          ended_at = excluded.ended_at, outcome = excluded.outcome, summary = excluded.summary,
+          guidance = coalesce(excluded.guidance, interactions.guidance)
         RETURNING id`),
       upsertLine: prepare(`
-        INSERT INTO lines (called, service_name, script_set, language, external_id) VALUES (?, ?, ?, ?, ?)
+        INSERT INTO lines (called, service_name, script_set, language, external_id, required_checks)
+        VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (called) DO UPDATE SET service_name = excluded.service_name,
           script_set = excluded.script_set, language = excluded.language,
+          required_checks = excluded.required_checks,
           external_id = coalesce(excluded.external_id, lines.external_id)`),
       byNumber: prepare(CUSTOMERS_BY_NUMBER_SQL),
       // Both searches rank a bounded number of hits (SEARCH_RANKED) and build summaries only for the
@@ -342,6 +350,7 @@ export class CustomerRepository {
       endedAt: record.endedAt ?? null,
       outcome: record.outcome ?? null,
       summary: record.summary ?? null,
+      guidance: record.guidance ? JSON.stringify(record.guidance) : null,
     }) as { id: number };
     return row.id;
   }
@@ -461,6 +470,7 @@ export class CustomerRepository {
       line.scriptSet ?? null,
       line.language ?? null,
       externalId ?? null,
+      line.requiredChecks?.length ? JSON.stringify(line.requiredChecks) : null,
     );
   }
 
@@ -474,6 +484,7 @@ export class CustomerRepository {
           serviceName: row.service_name,
           scriptSet: orUndefined(row.script_set),
           language: orUndefined(row.language),
+          ...(row.required_checks ? { requiredChecks: JSON.parse(row.required_checks) as string[] } : {}),
         };
       }
     }

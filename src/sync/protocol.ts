@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GuidanceRecord } from '../contract/guidance.js';
 
 /**
  * The CRM sync protocol, version 1 (docs/sync-protocol.md explains it): the wire shapes both the
@@ -77,6 +78,8 @@ export const InteractionData = z.object({
   endedAt: z.number().optional(),
   outcome: text(200).optional(),
   summary: text(8000).optional(),
+  /** The call's guidance trail (phases, ticks, holds, procedures): GuidanceRecord in src/contract/guidance.ts. */
+  guidance: GuidanceRecord.optional(),
 });
 export type InteractionData = z.infer<typeof InteractionData>;
 
@@ -85,6 +88,8 @@ export const LineData = z.object({
   serviceName: text(200).min(1),
   scriptSet: text(100).optional(),
   language: text(35).optional(),
+  /** Guidance checklist items this line requires, as "phase.item" (e.g. "identify.postcode"). */
+  requiredChecks: z.array(text(100)).max(50).optional(),
 });
 export type LineData = z.infer<typeof LineData>;
 

@@ -8,6 +8,7 @@ import { startWebHost, type WebHostProcess } from './stack.js';
  * An agent's desk: the web host in its own process with the account of `user` on the test PBX,
  * and its page open in a fresh browser context, registered. The host is pushed onto `hosts` so
  * the spec's afterEach stops it (a stale registration would make Kamailio fork later calls to it).
+ * `settings` replace whole sections of the defaults given here.
  */
 export async function openDesk(
   browser: Browser,
@@ -19,6 +20,9 @@ export async function openDesk(
   const web = await startWebHost({
     settings: {
       sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain, displayName: getTestAccount(user).displayName },
+      // The call tests press Hold and expect a hold: the etiquette prompt before it is the guidance
+      // tests' subject (guidance.spec.ts), which turn it back on.
+      guidance: { askBeforeHold: false },
       ...settings,
     },
     env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
