@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { CallPanel } from './components/CallPanel.js';
 import { CustomerColumn } from './components/customers/CustomerColumn.js';
 import { CustomerListPanel } from './components/customers/CustomerListPanel.js';
+import { GuidancePanel } from './components/guidance/GuidancePanel.js';
+import { useHasGuidance } from './components/guidance/guidanceState.js';
 import { SettingsPanel } from './components/SettingsPanel.js';
 import { LineHealthPanel } from './components/LineHealthPanel.js';
 import { StatusBar, type Panel } from './components/StatusBar.js';
@@ -43,6 +45,7 @@ export function App() {
   const settings = useSoftphone((s) => s.settings);
   const line = useSoftphone((s) => s.line);
   const [panel, setPanel] = useState<Panel>('calls');
+  const guided = useHasGuidance();
   const language = settings?.values.ui.language;
 
   useEffect(() => {
@@ -73,8 +76,10 @@ export function App() {
           <LineHealthPanel />
         ) : (
           // The sync panel takes the customer column's place: the call controls stay where they are.
-          <div className="desk">
+          // The guidance sits between them, never over the call controls; it goes below them when narrow.
+          <div className={guided ? 'desk desk--guided' : 'desk'}>
             <CallPanel />
+            {guided && <GuidancePanel />}
             {panel === 'sync' ? <SyncPanel onClose={() => setPanel('calls')} /> : <CustomerColumn />}
           </div>
         )}

@@ -110,7 +110,10 @@ async function takeCompatibleCall(agent: Page, user: string): Promise<void> {
   await expect(agent.getByRole('region', { name: 'Last call' }))
     .toContainText(cause('local-hangup'))
     .catch(async (error: Error) => {
-      const calls = await agent.locator('main').innerText().catch(() => '(page gone)');
+      const calls = await agent
+        .locator('main')
+        .innerText()
+        .catch(() => '(page gone)');
       throw new Error(`${error.message}\nThe desk showed instead:\n${calls.slice(0, 1500)}`);
     });
   expectScenarioPassed(await caller.done);

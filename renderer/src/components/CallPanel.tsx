@@ -2,9 +2,10 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Input, Label, TextArea, TextField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { useNow } from '../hooks/useNow.js';
-import { isMissedCall, type Call } from '../../../src/contract/index.js';
+import { isMissedCall, type Call, type GuidanceLine } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
 import { Flags, customerName } from './customers/CustomerRecord.js';
+import { SayLines } from './guidance/SayLines.js';
 
 function duration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
@@ -214,6 +215,40 @@ function TransferStatus({ call }: { call: Call }) {
   );
 }
 
+/**
+ * Before a hold, what to ask the caller (their permission, the reason), from the call's script:
+ * Enter holds, Escape goes back to the call.
+ */
+function HoldAsk({ lines, onHold, onCancel }: { lines: GuidanceLine[]; onHold: () => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div
+      role="dialog"
+      aria-label={t('call.holdAsk.title')}
+      className="hold-ask"
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation();
+        onCancel();
+      }}
+    >
+      <p className="hold-ask__intro">{t('call.holdAsk.intro')}</p>
+      {lines.length > 0 ? <SayLines lines={lines} /> : <p>{t('call.holdAsk.default')}</p>}
+      <div className="call__actions">
+        <Button autoFocus className="button button--primary" onPress={onHold}>
+          {t('call.holdAsk.holdNow')}
+        </Button>
+        <Button className="button" onPress={onCancel}>
+          {t('call.holdAsk.cancel')}
+        </Button>
+      </div>
+      <p className="field__help">{t('call.holdAsk.keys')}</p>
+    </div>
+  );
+}
+
+const NO_LINES: GuidanceLine[] = [];
+
 function CurrentCall({ call, customer }: { call: Call; customer?: Call }) {
   const { t } = useTranslation();
   const send = useSoftphone((s) => s.send);
@@ -224,6 +259,16 @@ function CurrentCall({ call, customer }: { call: Call; customer?: Call }) {
   const busyTransferring = call.transfer?.state === 'transferring' || call.transfer?.state === 'consulting';
   // A consultation call: the agent talks to the transfer target while the customer waits.
   const consultation = Boolean(customer);
+  // Ask the caller before the hold (guidance setting); a consultation holds a colleague: no need.
+  const askFirst = useSoftphone((s) => s.settings?.values.guidance?.askBeforeHold ?? false) && !consultation;
+  const holdAsk = useSoftphone((s) => s.guidance.find((view) => view.callId === call.id)?.holdAsk ?? NO_LINES);
+  const [asking, setAsking] = useState(false);
+  if (asking && (call.hold.local || !active || busyTransferring)) setAsking(false);
+  const holdButton = useRef<HTMLButtonElement>(null);
+  const hold = (on: boolean) => {
+    setAsking(false);
+    void send({ type: 'call.hold', callId: call.id, hold: on });
+  };
   return (
     <section
       className={`call call--${call.hold.local || call.hold.remote ? 'hold' : call.state}`}
@@ -255,8 +300,15 @@ function CurrentCall({ call, customer }: { call: Call; customer?: Call }) {
         )}
         {active && !busyTransferring && (
           <Button
+            ref={holdButton}
             className="button"
-            onPress={() => void send({ type: 'call.hold', callId: call.id, hold: !call.hold.local })}
+            aria-expanded={askFirst && !call.hold.local ? asking : undefined}
+            onPress={() => {
+              // Resume is always at once; a second press of Hold while asking holds.
+              if (call.hold.local) hold(false);
+              else if (askFirst && !asking) setAsking(true);
+              else hold(true);
+            }}
           >
             {call.hold.local ? t('call.resume') : t('call.hold')}
           </Button>
@@ -284,6 +336,19 @@ function CurrentCall({ call, customer }: { call: Call; customer?: Call }) {
           {active || call.state === 'early-media' ? t('call.hangup') : t('call.cancel')}
         </Button>
       </div>
+      {asking && (
+        <HoldAsk
+          lines={holdAsk}
+          onHold={() => {
+            hold(true);
+            holdButton.current?.focus();
+          }}
+          onCancel={() => {
+            setAsking(false);
+            holdButton.current?.focus();
+          }}
+        />
+      )}
       {active && keypadOpen && <Keypad call={call} />}
       {active && transferOpen && !busyTransferring && (
         <TransferForm call={call} onClose={() => setTransferOpen(false)} />

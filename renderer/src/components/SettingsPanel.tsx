@@ -1,7 +1,7 @@
 import { FirstSyncProgress } from './sync/FirstSyncProgress.js';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { getCountries } from 'libphonenumber-js';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import {
   Button,
   FieldError,
@@ -29,6 +29,7 @@ import {
   type SettingsView,
 } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
+import { languageName } from './guidance/guidanceState.js';
 import { syncTone } from './sync/SyncIndicator.js';
 
 /** The form validates with the same schema the core checks with, plus the secrets' fields. */
@@ -44,6 +45,8 @@ const HELP: Partial<Record<SettingKey, string>> = {
   'sip.authUser': 'settings.field.sip.authUserHelp',
   'crm.url': 'settings.field.crm.urlHelp',
   'crm.pullIntervalSeconds': 'settings.field.crm.pullIntervalSecondsHelp',
+  'guidance.holdReminderSeconds': 'settings.field.guidance.holdReminderSecondsHelp',
+  'guidance.scriptsFolder': 'settings.field.guidance.scriptsFolderHelp',
 };
 
 /** The secrets are fields of the form, not settings: their labels by name. */
@@ -156,6 +159,48 @@ function NumberSetting({
   );
 }
 
+/** A yes/no setting as a checkbox. */
+function CheckboxSetting({
+  name,
+  control,
+  locked,
+}: {
+  name: FieldPath<FormValues>;
+  control: Control<FormValues>;
+  locked: boolean;
+}) {
+  const { t } = useTranslation();
+  const helpId = useId();
+  return (
+    <Controller
+      name={name}
+      control={control}
+      render={({ field }) => (
+        <div className="field field--checkbox">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              ref={field.ref}
+              name={field.name}
+              checked={field.value === true}
+              onChange={(event) => field.onChange(event.target.checked)}
+              onBlur={field.onBlur}
+              disabled={locked}
+              aria-describedby={locked ? helpId : undefined}
+            />
+            <span>{t(`settings.field.${name}`)}</span>
+          </label>
+          {locked && (
+            <p id={helpId} className="field__help">
+              🔒 {t('settings.locked')}
+            </p>
+          )}
+        </div>
+      )}
+    />
+  );
+}
+
 function ChoiceSetting({
   name,
   control,
@@ -235,7 +280,7 @@ function Problems({ view }: { view: SettingsView }) {
 /** Builds the change to send: only what differs, never a locked key. */
 function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
   const patch: Record<string, Record<string, unknown>> = {};
-  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio', 'crm'] as const) {
+  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio', 'crm', 'guidance'] as const) {
     for (const [field, value] of Object.entries(values[section])) {
       const key = `${section}.${field}`;
       const before = (view.values[section] as Record<string, unknown>)[field];
@@ -289,6 +334,60 @@ function CrmSyncSummary({ onOpenSync }: { onOpenSync?: () => void }) {
         <Button className="button" onPress={onOpenSync}>
           {t('sync.open')}
         </Button>
+      )}
+    </div>
+  );
+}
+
+/** The call scripts the desk has, and the files it could not use with where the problem is. */
+function ScriptsSummary() {
+  const { t, i18n } = useTranslation();
+  const status = useSoftphone((s) => s.scripts);
+  const problemsId = useId();
+  return (
+    <div className="scripts">
+      {status.scripts.length === 0 ? (
+        <p className="field__help">{t('settings.scripts.none')}</p>
+      ) : (
+        <table className="scripts__table">
+          <caption>{t('settings.scripts.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('settings.scripts.name')}</th>
+              <th scope="col">{t('settings.scripts.language')}</th>
+              <th scope="col">{t('settings.scripts.source')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.scripts.map((script) => (
+              <tr key={script.id}>
+                <td>{script.name}</td>
+                <td>
+                  {languageName(script.language, i18n.language)} ({script.language})
+                </td>
+                <td>{t(`settings.scripts.from.${script.source}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {status.problems.length > 0 && (
+        <section className="problems script-problems" aria-labelledby={problemsId}>
+          <h3 id={problemsId}>{t('settings.scripts.problems')}</h3>
+          <p>{t('settings.scripts.problemsHelp')}</p>
+          <ul>
+            {status.problems.map((problem, index) => (
+              <li key={index}>
+                <code className="script-problems__where">
+                  {problem.source}
+                  {problem.line !== undefined && `:${problem.line}`}
+                  {problem.line !== undefined && problem.column !== undefined && `:${problem.column}`}
+                </code>
+                {problem.path && <> {t('settings.scripts.at', { path: problem.path })}</>}: {problem.message}
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
     </div>
   );
@@ -469,6 +568,20 @@ export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpen
               </Button>
             )}
           </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.guidance')}</legend>
+          <CheckboxSetting name="guidance.askBeforeHold" control={control} locked={locked('guidance.askBeforeHold')} />
+          <NumberSetting
+            name="guidance.holdReminderSeconds"
+            control={control}
+            locked={locked('guidance.holdReminderSeconds')}
+            minValue={10}
+            maxValue={600}
+          />
+          <CheckboxSetting name="guidance.autoAdvance" control={control} locked={locked('guidance.autoAdvance')} />
+          <TextSetting name="guidance.scriptsFolder" control={control} locked={locked('guidance.scriptsFolder')} />
+          <ScriptsSummary />
         </fieldset>
         <div className="settings__actions">
           <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>

@@ -13,6 +13,8 @@ import {
   type CustomerCacheStatus,
   type ScreenPop,
   type SyncStatus,
+  type GuidanceView,
+  type ScriptsStatus,
   SYNC_OFF,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
@@ -49,6 +51,12 @@ interface SyncSlice {
   /** The CRM sync: what waits, what went wrong, the agent's decisions to make, a first sync's progress. */
   sync: SyncStatus;
 }
+interface GuidanceSlice {
+  /** The live guidance of each call in `calls` (none for consultation calls). */
+  guidance: GuidanceView[];
+  /** The call scripts the desk has, and the files it could not use. */
+  scripts: ScriptsStatus;
+}
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
   soundBlocked: boolean;
@@ -66,6 +74,7 @@ export type SoftphoneState = ConnectionSlice &
   HistorySlice &
   CustomerSlice &
   SyncSlice &
+  GuidanceSlice &
   SoundSlice &
   Actions;
 
@@ -84,6 +93,8 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   pops: [],
   customers: { state: 'ready', customers: 0, pendingChanges: 0 },
   sync: SYNC_OFF,
+  guidance: [],
+  scripts: { scripts: [], problems: [] },
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -97,6 +108,8 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           pops: event.state.pops,
           customers: event.state.customers,
           sync: event.state.sync,
+          guidance: event.state.guidance,
+          scripts: event.state.scripts,
         });
         break;
       case 'history':
@@ -110,6 +123,12 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
         break;
       case 'sync':
         set({ sync: event.sync });
+        break;
+      case 'guidance':
+        set({ guidance: event.guidance });
+        break;
+      case 'scripts':
+        set({ scripts: event.scripts });
         break;
       case 'health':
         set({ health: event.health });
