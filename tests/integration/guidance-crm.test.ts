@@ -41,6 +41,7 @@ beforeEach(async () => {
     pullIntervalMs: 100,
     pageSize: 100,
     backoff: { baseMs: 20, maxMs: 200 },
+    onStatus: () => undefined,
   });
   engine.start();
 });
