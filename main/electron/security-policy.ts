@@ -75,7 +75,7 @@ export interface PermissionDetails {
 
 /**
  * Permission requests and checks: a softphone needs the microphone and a headset's HID controls,
- * nothing else. Camera, screen capture, geolocation, notifications (the main process shows those),
+ * and OS notifications (reminders), nothing else. Camera, screen capture, geolocation,
  * clipboard, MIDI, fullscreen, opening external apps and the rest are refused, as is every request
  * from a document or frame that is not our own main frame.
  */
@@ -91,6 +91,9 @@ export function isAllowedPermission(
       return types.length > 0 && types.every((type) => type === 'audio');
     }
     case 'hid':
+      return true;
+    case 'notifications':
+      // Callback reminders and the break reminder as OS notifications (the in-app alert shows anyway).
       return true;
     default:
       return false;

@@ -10,6 +10,10 @@ import { LineHealthPanel } from './components/LineHealthPanel.js';
 import { StatusBar, type Panel } from './components/StatusBar.js';
 import { SyncPanel } from './components/sync/SyncPanel.js';
 import { useSoftphone } from './state/store.js';
+import { BreakNotice } from './components/work/AgentStateControl.js';
+import { CallbacksPanel } from './components/work/CallbacksPanel.js';
+import { DeskNotices } from './components/work/DeskNotices.js';
+import { WrapUpPanel } from './components/work/WrapUpPanel.js';
 
 function ConnectionNotice() {
   const { t } = useTranslation();
@@ -46,6 +50,9 @@ export function App() {
   const line = useSoftphone((s) => s.line);
   const [panel, setPanel] = useState<Panel>('calls');
   const guided = useHasGuidance();
+  const wrapping = useSoftphone((s) => s.wrapUps.length > 0);
+  // The middle column: the wrap-up waiting (above), the call's guidance (below).
+  const middle = guided || wrapping;
   const language = settings?.values.ui.language;
 
   useEffect(() => {
@@ -66,6 +73,7 @@ export function App() {
       <StatusBar panel={panel} onPanel={setPanel} />
       <ConnectionNotice />
       <SoundNotice />
+      <BreakNotice />
       <main className="main" aria-label={t('app.mainArea')}>
         {panel === 'settings' && settings ? (
           <>
@@ -75,13 +83,28 @@ export function App() {
         ) : panel === 'health' ? (
           <LineHealthPanel />
         ) : (
-          // The sync panel takes the customer column's place: the call controls stay where they are.
-          // The guidance sits between them, never over the call controls; it goes below them when narrow.
-          <div className={guided ? 'desk desk--guided' : 'desk'}>
-            <CallPanel />
-            {guided && <GuidancePanel />}
-            {panel === 'sync' ? <SyncPanel onClose={() => setPanel('calls')} /> : <CustomerColumn />}
-          </div>
+          // The sync and callbacks panels take the customer column's place: the call controls stay where
+          // they are. The wrap-up and the guidance sit between them, never over the call controls; they go
+          // below them when narrow.
+          <>
+            <DeskNotices />
+            <div className={middle ? 'desk desk--guided' : 'desk'}>
+              <CallPanel />
+              {middle && (
+                <div className="desk__middle">
+                  {wrapping && <WrapUpPanel />}
+                  {guided && <GuidancePanel />}
+                </div>
+              )}
+              {panel === 'sync' ? (
+                <SyncPanel onClose={() => setPanel('calls')} />
+              ) : panel === 'callbacks' ? (
+                <CallbacksPanel onClose={() => setPanel('calls')} />
+              ) : (
+                <CustomerColumn />
+              )}
+            </div>
+          </>
         )}
       </main>
     </div>

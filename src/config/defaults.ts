@@ -10,4 +10,12 @@ export const DEFAULT_SETTINGS: Settings = {
   audio: { input: '', output: '', ringer: '' },
   crm: { url: '', pullIntervalSeconds: 30 },
   guidance: { askBeforeHold: true, holdReminderSeconds: 45, autoAdvance: true, scriptsFolder: '' },
+  work: {
+    wrapUpSeconds: 120,
+    wrapUpExpiry: 'stay',
+    whenNotAvailable: 'decline',
+    notReadyReasons: ['training', 'meeting', 'coaching', 'admin'],
+    callbackReminderMinutes: 5,
+    breakReminderMinutes: 50,
+  },
 };

@@ -163,6 +163,8 @@ export const GuidanceView = z.object({
   /** Required checklist items left open in phases already passed. */
   requiredOpen: z.array(z.object({ phase: PhaseId, item: z.string(), text: z.string() })),
   ended: z.boolean(),
+  /** Outbound: when the person said it was not a good time (a callback is to be agreed). */
+  notNowAt: z.number().optional(),
 });
 export type GuidanceView = z.infer<typeof GuidanceView>;
 
@@ -182,6 +184,8 @@ export const GuidanceRecord = z.object({
   ),
   trail: z.array(TrailEntry),
   notes: z.string().optional(),
+  /** Outbound: the person had no time; the wrap-up offers a callback. */
+  notNow: z.boolean().optional(),
   /** Set when the call was ended under a procedure (an abusive or nuisance caller). */
   endedUnder: ProcedureId.optional(),
   /** Total time on hold, and the longest single hold, in milliseconds. */

@@ -7,3 +7,5 @@ export * from './bridge.js';
 export * from './customers.js';
 export * from './sync.js';
 export * from './guidance.js';
+export * from './agent.js';
+export * from './wrapup.js';

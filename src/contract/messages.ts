@@ -5,6 +5,8 @@ import { LineHealth, LineState } from './line.js';
 import { SettingsPatch, SettingsView } from './settings.js';
 import { SyncStatus } from './sync.js';
 import { GuidanceView, PhaseId, ProcedureId, ScriptsStatus } from './guidance.js';
+import { AgentState, ChosenState, DeclinedCall } from './agent.js';
+import { CallbacksView, WrapUpDraft, WrapUpView } from './wrapup.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
 /** The largest CSV the UI sends in one command (about 32 MB); larger files go through `npm run import`. */
@@ -130,6 +132,11 @@ export const Command = z.discriminatedUnion('type', [
     procedure: ProcedureId,
     action: z.enum(['open', 'close', 'warn', 'end', 'mark']),
   }),
+  /**
+   * Outbound: the person has no time now. Recorded in the trail (the wrap-up offers the callback),
+   * and the guidance moves on to agreeing a time and taking leave.
+   */
+  z.object({ type: z.literal('guidance.notNow'), callId: z.string() }),
   /** The agent's notes on the call, as typed (the summary the wrap-up starts from). */
   z.object({ type: z.literal('guidance.notes'), callId: z.string(), notes: z.string().max(8000) }),
   /** Search the knowledge snippets by words. */
@@ -137,6 +144,32 @@ export const Command = z.discriminatedUnion('type', [
     type: z.literal('knowledge.search'),
     query: z.string().trim().min(1).max(200),
     limit: z.number().int().min(1).max(50).optional(),
+  }),
+  /** The agent chooses a state (during a call's work it waits until that work is done). */
+  z.object({ type: z.literal('agent.state'), state: ChosenState, reason: z.string().max(40).optional() }),
+  /** The wrap-up form as typed so far: kept on disk at once, so that it survives a crash. */
+  z.object({ type: z.literal('wrapup.draft'), callId: z.string(), draft: WrapUpDraft }),
+  /**
+   * The finished wrap-up: checked with the line's rules, then committed with its outbox entry (and
+   * its callback) in one transaction. The answer comes only after the commit.
+   */
+  z.object({ type: z.literal('wrapup.submit'), callId: z.string(), form: WrapUpDraft }),
+  /** A callback from the customer card (the wrap-up and outbound calls make their own). */
+  z.object({
+    type: z.literal('callback.create'),
+    number: z.string().trim().min(3).max(40),
+    customerId: z.number().int().optional(),
+    dueAt: z.number(),
+    note: z.string().max(500),
+  }),
+  /** Call the callback's number now: the record pops and the outbound guidance starts. */
+  z.object({ type: z.literal('callback.dial'), id: z.string() }),
+  /** After trying: done, a failed attempt (it stays open), rescheduled, or cancelled. */
+  z.object({
+    type: z.literal('callback.update'),
+    id: z.string(),
+    action: z.enum(['done', 'failed', 'reschedule', 'cancel']),
+    dueAt: z.number().optional(),
   }),
   /** Insert a knowledge snippet into the call's notes (recorded in the trail). */
   z.object({ type: z.literal('knowledge.use'), callId: z.string(), snippetId: z.string().max(200) }),
@@ -176,6 +209,12 @@ export const StateSnapshot = z.object({
   /** The guidance of each call in `calls` (not of consultation calls). */
   guidance: z.array(GuidanceView),
   scripts: ScriptsStatus,
+  agent: AgentState,
+  /** Calls waiting for their wrap-up, oldest first. */
+  wrapUps: z.array(WrapUpView),
+  callbacks: CallbacksView,
+  /** Incoming calls refused while the agent was not available, newest first (this session). */
+  declined: z.array(DeclinedCall),
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -186,6 +225,10 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sync'), sync: SyncStatus }),
   z.object({ type: z.literal('guidance'), guidance: z.array(GuidanceView) }),
   z.object({ type: z.literal('scripts'), scripts: ScriptsStatus }),
+  z.object({ type: z.literal('agent'), agent: AgentState }),
+  z.object({ type: z.literal('wrapups'), wrapUps: z.array(WrapUpView) }),
+  z.object({ type: z.literal('callbacks'), callbacks: CallbacksView }),
+  z.object({ type: z.literal('declined'), declined: z.array(DeclinedCall) }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

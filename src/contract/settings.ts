@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Languages the interface is translated into. */
-export const UI_LANGUAGES = ['en', 'it'] as const;
+export const UI_LANGUAGES = ['en', 'it', 'el', 'ru', 'ro'] as const;
 export const UiLanguage = z.enum(UI_LANGUAGES, { error: 'invalid.language' });
 
 const wsUrl = z
@@ -96,6 +96,37 @@ export const GuidanceSettings = z.object({
   scriptsFolder: plainText(1000),
 });
 
+/** The agent's working day: wrap-up, states, callbacks, breaks. */
+export const WorkSettings = z.object({
+  /** The wrap-up's time limit in seconds; 0 for none. */
+  wrapUpSeconds: z
+    .number({ error: 'invalid.number' })
+    .int('invalid.number')
+    .min(0, 'invalid.range')
+    .max(3600, 'invalid.range'),
+  /** When the wrap-up's time runs out: `stay` warns only; `available` moves on (the draft is kept). */
+  wrapUpExpiry: z.enum(['stay', 'available'], { error: 'invalid.choice' }),
+  /** An incoming call while not Available: `decline` answers 486 Busy Here; `ring` leaves it to the PBX. */
+  whenNotAvailable: z.enum(['decline', 'ring'], { error: 'invalid.choice' }),
+  /** The reasons Not ready may have. */
+  notReadyReasons: z
+    .array(plainText(40).min(1, 'invalid.required'))
+    .min(1, 'invalid.required')
+    .max(20, 'invalid.range'),
+  /** How long before a callback is due its reminder comes, in minutes. */
+  callbackReminderMinutes: z
+    .number({ error: 'invalid.number' })
+    .int('invalid.number')
+    .min(0, 'invalid.range')
+    .max(240, 'invalid.range'),
+  /** A screen break is suggested after this many minutes of work without one; 0 for never. */
+  breakReminderMinutes: z
+    .number({ error: 'invalid.number' })
+    .int('invalid.number')
+    .min(0, 'invalid.range')
+    .max(480, 'invalid.range'),
+});
+
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
 export const Settings = z.object({
   sip: SipSettings,
@@ -106,6 +137,7 @@ export const Settings = z.object({
   audio: AudioSettings,
   crm: CrmSettings,
   guidance: GuidanceSettings,
+  work: WorkSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -120,6 +152,7 @@ export const SettingsPatch = z
     audio: AudioSettings.partial().strict(),
     crm: CrmSettings.partial().strict(),
     guidance: GuidanceSettings.partial().strict(),
+    work: WorkSettings.partial().strict(),
   })
   .partial()
   .strict();

@@ -29,6 +29,8 @@ import { CallGuidance, type GuidanceCommand } from '../guidance/guidance.js';
 import { GuidanceDocuments } from '../guidance/documents.js';
 import { ScriptLibrary } from '../guidance/library.js';
 import type { ScriptsStatus } from '../contract/guidance.js';
+import { WorkStore } from '../work/store.js';
+import { WorkDesk, type WorkCommand } from '../work/work-desk.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -76,6 +78,8 @@ export class Core {
   private readonly scripts: ScriptLibrary;
   private scriptsStatus: ScriptsStatus = { scripts: [], problems: [] };
   private readonly guidance: CallGuidance;
+  private readonly workStore: WorkStore;
+  private readonly work: WorkDesk;
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
@@ -117,6 +121,23 @@ export class Core {
       emit: (guidance) => this.emit({ type: 'guidance', guidance }),
       logger: ports.logger.child({ part: 'guidance' }),
     });
+    this.workStore = new WorkStore(path.join(ports.dataDir, CUSTOMER_DB_FILE), ports.logger.child({ part: 'work' }));
+    try {
+      this.workStore.open();
+    } catch (error) {
+      // The customer cache says what is wrong with the file; wrap-ups answer "unavailable" meanwhile.
+      ports.logger.error({ err: error }, 'the work database could not be opened');
+    }
+    this.work = new WorkDesk({
+      store: this.workStore,
+      settings: () => this.settings.values,
+      dispositions: () => documents.dispositions(),
+      dial: (target) => this.phone.dial(target),
+      linkPop: (callId, customerId) => this.customers.dispatch({ type: 'pop.link', callId, customerId }),
+      emit: (event) => this.emit(event),
+      onWrapUpSaved: () => this.customers.syncChanged(),
+      logger: ports.logger.child({ part: 'work' }),
+    });
     this.sync = new SyncClient({
       dbFile: path.join(ports.dataDir, CUSTOMER_DB_FILE),
       logger: ports.logger.child({ part: 'sync' }),
@@ -139,17 +160,25 @@ export class Core {
         defaultRegion: this.settings.values.phone.defaultRegion,
       }),
       settings: () => this.settings.values.calls,
+      refuseIncoming: (call) => this.work.refuseIncoming(call),
       onChange: (calls) => {
         this.calls = calls;
         // The record first, so that the ringing call and who it is reach the screen together.
         this.customers.callsChanged(calls);
         this.guidance.update(calls, this.customers.view());
+        this.work.callsChanged(calls);
         this.emit({ type: 'calls', calls });
       },
       onEnded: (call) => {
         // The trail goes with the call into the history and the customer's interaction.
         const guidance = this.guidance.ended(call);
         if (guidance) call.guidance = guidance;
+        void this.work.callEnded(call, {
+          pop: this.customers.view().find((pop) => pop.callId === call.id),
+          guidance,
+          guidanceView: this.guidance.views().find((view) => view.callId === call.id),
+          callsLeft: this.calls.filter((other) => other.id !== call.id && other.state !== 'ended').length,
+        });
         this.history.add(call);
         this.customers.callEnded(call);
         this.emit({ type: 'history', history: this.history.view() });
@@ -163,6 +192,7 @@ export class Core {
   async start(): Promise<void> {
     this.hasSipPassword = Boolean(await this.ports.secrets.get('sip.password'));
     await this.configureSync();
+    this.work.start();
     await this.restartLine();
   }
 
@@ -171,6 +201,8 @@ export class Core {
     this.registration = undefined;
     await this.sync.close();
     this.guidance.close();
+    this.work.close();
+    this.workStore.close();
     this.customers.close();
   }
 
@@ -192,6 +224,10 @@ export class Core {
       sync: this.syncStatus,
       guidance: this.guidance.views(),
       scripts: this.scriptsStatus,
+      agent: this.work.agentState(),
+      wrapUps: this.work.wrapUpViews(),
+      callbacks: this.work.callbacksView(),
+      declined: this.work.declinedCalls(),
     };
   }
 
@@ -256,9 +292,17 @@ export class Core {
       case 'guidance.tick':
       case 'guidance.procedure':
       case 'guidance.notes':
+      case 'guidance.notNow':
       case 'knowledge.search':
       case 'knowledge.use':
         return this.guidance.dispatch(command as GuidanceCommand);
+      case 'agent.state':
+      case 'wrapup.draft':
+      case 'wrapup.submit':
+      case 'callback.create':
+      case 'callback.dial':
+      case 'callback.update':
+        return this.work.dispatch(command as WorkCommand);
       case 'sync.now':
         return this.sync.syncNow()
           ? { ok: true }
@@ -366,6 +410,7 @@ export class Core {
     if (!result.ok) return result;
     this.emit({ type: 'settings', settings: this.settingsView() });
     if (folderBefore !== this.settings.values.guidance.scriptsFolder) this.scripts.reload();
+    this.work.settingsChanged();
     if (
       crmToken !== undefined ||
       syncBefore !== JSON.stringify([this.settings.values.crm, this.settings.values.phone.defaultRegion])

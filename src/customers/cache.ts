@@ -8,7 +8,7 @@ import type {
   ScreenPop,
 } from '../contract/customers.js';
 import type { Logger } from '../log/logger.js';
-import { DatabaseTooNewError, migrate, openDatabase, type Db } from '../storage/database.js';
+import { DatabaseTooNewError, isBusyError, migrate, openDatabase, type Db } from '../storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { CustomerRepository, InvalidPhoneNumberError, type CustomerRecord } from './repository.js';
 import { CustomerSearch } from './search.js';
@@ -25,12 +25,8 @@ export class CustomerChangeError extends Error {
   }
 }
 
-/** Another connection (an import) holds the write lock for longer than we wait. */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code ?? '';
-  // Extended codes too (SQLITE_BUSY_SNAPSHOT, SQLITE_BUSY_TIMEOUT…).
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
-}
+/** Another connection (an import, the sync) holds the write lock for longer than we wait. */
+const isBusy = isBusyError;
 
 /** A write waits this long for an import's lock; the core's event loop (SIP) must not wait more. */
 const WRITE_WAIT_MS = 50;

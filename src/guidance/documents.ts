@@ -10,7 +10,14 @@ import type { CrmScriptRecord } from './library.js';
  */
 export class GuidanceDocuments {
   private statements:
-    { db: Db; scripts: Statement<[]>; search: Statement<[string, number]>; get: Statement<[string]> } | undefined;
+    | {
+        db: Db;
+        scripts: Statement<[]>;
+        search: Statement<[string, number]>;
+        get: Statement<[string]>;
+        dispositions: Statement<[]>;
+      }
+    | undefined;
 
   constructor(private readonly db: () => Db | undefined) {}
 
@@ -34,6 +41,16 @@ export class GuidanceDocuments {
     return (sql.search.all(match, limit) as { external_id: string; data: string }[]).map(toSnippet);
   }
 
+  /** The CRM's dispositions (wrap-up outcomes), in their order; `lines` empty means every line. */
+  dispositions(): { code: string; label: string; lines: string[] }[] {
+    const sql = this.sql();
+    if (!sql) return [];
+    return (sql.dispositions.all() as { data: string }[])
+      .map((row) => JSON.parse(row.data) as { code: string; label: string; lines?: string[]; order?: number })
+      .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+      .map((d) => ({ code: d.code, label: d.label, lines: d.lines ?? [] }));
+  }
+
   get(id: string): KnowledgeSnippet | undefined {
     const sql = this.sql();
     const row = sql?.get.get(id) as { external_id: string; data: string } | undefined;
@@ -50,6 +67,7 @@ export class GuidanceDocuments {
         search: db.prepare<[string, number]>(`
           SELECT d.external_id, d.data FROM knowledge_words k JOIN crm_documents d ON d.external_id = k.external_id
           WHERE knowledge_words MATCH ? ORDER BY bm25(knowledge_words, 0, 8.0, 1.0, 4.0) LIMIT ?`),
+        dispositions: db.prepare<[]>("SELECT data FROM crm_documents WHERE kind = 'disposition'"),
         get: db.prepare<[string]>(
           "SELECT external_id, data FROM crm_documents WHERE external_id = ? AND kind = 'knowledge'",
         ),

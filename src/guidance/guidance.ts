@@ -31,6 +31,7 @@ export type GuidanceCommand =
   | { type: 'guidance.tick'; callId: string; phase: PhaseId; item: string; done: boolean }
   | { type: 'guidance.procedure'; callId: string; procedure: ProcedureId; action: ProcedureAction }
   | { type: 'guidance.notes'; callId: string; notes: string }
+  | { type: 'guidance.notNow'; callId: string }
   | { type: 'knowledge.search'; query: string; limit?: number }
   | { type: 'knowledge.use'; callId: string; snippetId: string };
 
@@ -118,6 +119,9 @@ export class CallGuidance {
         break;
       case 'guidance.procedure':
         result = session.procedure(command.procedure, command.action);
+        break;
+      case 'guidance.notNow':
+        result = session.notNow();
         break;
       case 'guidance.notes':
         session.setNotes(command.notes);

@@ -79,6 +79,7 @@ export class GuidanceSession {
   private readonly procedures = new Map<ProcedureId, { open: boolean; warnedAt?: number }>();
   private notes = '';
   private endedUnder: ProcedureId | undefined;
+  private notNowAt: number | undefined;
 
   constructor(
     loaded: LoadedScript,
@@ -238,6 +239,17 @@ export class GuidanceSession {
     }
   }
 
+  /** Outbound: not a good time for the person; on to agreeing a time and taking leave. */
+  notNow(): SessionResult {
+    if (this.direction !== 'out') return { ok: false, reason: 'not-for-this-call' };
+    if (this.ended) return { ok: false, reason: 'call-ended' };
+    if (this.notNowAt !== undefined) return { ok: true };
+    this.notNowAt = this.options.now();
+    this.record({ kind: 'procedure', by: 'agent', item: 'not-now' });
+    this.moveOn('not-now', 'agent');
+    return { ok: true };
+  }
+
   setNotes(notes: string): void {
     this.notes = notes;
   }
@@ -343,6 +355,7 @@ export class GuidanceSession {
       trail: [...this.trail],
       requiredOpen: this.requiredOpen(),
       ended: this.ended,
+      ...(this.notNowAt !== undefined ? { notNowAt: this.notNowAt } : {}),
     };
   }
 
@@ -361,6 +374,7 @@ export class GuidanceSession {
       trail: [...this.trail],
       ...(this.notes.trim() ? { notes: this.notes } : {}),
       ...(this.endedUnder ? { endedUnder: this.endedUnder } : {}),
+      ...(this.notNowAt !== undefined ? { notNow: true } : {}),
       holdMs: Math.round(this.holdMs),
       longestHoldMs: Math.round(this.longestHoldMs),
     };

@@ -79,3 +79,9 @@ export function migrate(db: Db, migrations: readonly Migration[]): number {
   }
   return before;
 }
+
+/** Another connection holds the write lock for longer than this one waits (extended codes too). */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}

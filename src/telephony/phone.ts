@@ -83,6 +83,11 @@ export interface PhoneOptions {
   onChange: (calls: Call[]) => void;
   /** A call ended: for the recent-calls list. */
   onEnded?: (call: Call) => void;
+  /**
+   * Asked for each new incoming call: a reason to refuse it with 486 (the agent is not available
+   * and the policy says so), or undefined to let it ring.
+   */
+  refuseIncoming?: (call: Call) => string | undefined;
   /** How long calls wait for a broken connection to come back before they end (default 45 s). */
   recoveryMs?: number;
   now?: () => number;
@@ -311,6 +316,7 @@ export class Phone {
     const settings = this.options.settings();
     const problem = offerProblem(invitation.body);
     const replaced = others.find((other) => other.session === invitation._replacee);
+    let notAvailable: string | undefined;
     if (!this.options.media.available()) {
       // Nobody can hear the caller: tell the PBX we cannot take it (480), and keep it as missed.
       refuse({ cause: 'media-failed', detail: 'no window with a microphone was open' }, 480);
@@ -331,6 +337,8 @@ export class Phone {
       return;
     } else if (others.length > 0 && settings.callWaiting === 'decline') {
       refuse({ cause: 'auto-declined' }, 486);
+    } else if ((notAvailable = this.options.refuseIncoming?.(structuredClone(call.call)))) {
+      refuse({ cause: 'auto-declined', detail: notAvailable }, 486);
     } else {
       const delay = settings.autoAnswer
         ? autoAnswerDelay({
@@ -711,7 +719,9 @@ export class Phone {
     // A call prepared while ringing but never answered has no SessionDescriptionHandler to close it.
     if (this.options.media.available())
       void this.options.media.request({ op: 'close', callId: entry.call.id }).catch(() => undefined);
-    this.lastEnded = entry.call;
+    // A call refused without the agent (busy in another call, not available) never took their
+    // attention: the last call on screen (and the record the agent may be wrapping up) stays.
+    if (entry.call.end.cause !== 'auto-declined') this.lastEnded = entry.call;
     // A consultation that ended before the transfer was completed: the customer is still on hold.
     const customer = entry.call.consultFor ? this.live.get(entry.call.consultFor) : undefined;
     if (customer?.call.transfer?.consultCallId === entry.call.id && customer.call.transfer.state === 'consulting') {

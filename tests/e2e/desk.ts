@@ -20,9 +20,6 @@ export async function openDesk(
   const web = await startWebHost({
     settings: {
       sip: { wsUrl: pbx.wsUrl, user, domain: pbx.domain, displayName: getTestAccount(user).displayName },
-      // The call tests press Hold and expect a hold: the etiquette prompt before it is the guidance
-      // tests' subject (guidance.spec.ts), which turn it back on.
-      guidance: { askBeforeHold: false },
       ...settings,
     },
     env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },

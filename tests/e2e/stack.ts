@@ -14,6 +14,16 @@ export interface WebHostProcess {
 }
 
 /**
+ * What every desk of the e2e tests starts with, unless a test sets the section itself: the call
+ * tests press Hold and expect a hold (the etiquette prompt before it is guidance.spec.ts's subject),
+ * and take call after call (an agent in Wrap-up would decline the next one: wrap-up.spec.ts's).
+ */
+const TEST_DEFAULTS = {
+  guidance: { askBeforeHold: false },
+  work: { whenNotAvailable: 'ring' },
+};
+
+/**
  * Starts the web host the way a user does (`tsx main/web/cli.ts`), in its own process, with a
  * fresh data folder and optional user settings, policy and password.
  */
@@ -28,7 +38,7 @@ export async function startWebHost(
 ): Promise<WebHostProcess> {
   const { dir, cleanup } = tempDir('softphone-e2e-');
   const dataDir = path.join(dir, 'data');
-  if (options.settings) writeJson(path.join(dataDir, 'settings.json'), options.settings);
+  writeJson(path.join(dataDir, 'settings.json'), { ...TEST_DEFAULTS, ...(options.settings as object | undefined) });
   if (options.prepare) {
     fs.mkdirSync(dataDir, { recursive: true });
     options.prepare(dataDir);

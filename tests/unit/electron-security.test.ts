@@ -38,13 +38,17 @@ describe('permissions for the softphone window', () => {
     expect(isAllowedPermission('media', { ...ourMainFrame, mediaTypes: ['unknown'] }, trusted)).toBe(false);
   });
 
-  it('grants HID (headset buttons) to our page', () => {
+  it('grants HID (headset buttons) and notifications (callback reminders) to our page, not to others', () => {
     expect(isAllowedPermission('hid', ourMainFrame, trusted)).toBe(true);
+    expect(isAllowedPermission('notifications', ourMainFrame, trusted)).toBe(true);
+    expect(isAllowedPermission('notifications', { ...ourMainFrame, origin: 'https://evil.example' }, trusted)).toBe(
+      false,
+    );
+    expect(isAllowedPermission('notifications', { ...ourMainFrame, isMainFrame: false }, trusted)).toBe(false);
   });
 
   it.each([
     'geolocation',
-    'notifications',
     'display-capture',
     'clipboard-read',
     'clipboard-sanitized-write',

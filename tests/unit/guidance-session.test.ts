@@ -290,6 +290,7 @@ describe('required items', () => {
     const t = setup();
     expect(t.session.tick('welcome', 'nope', true)).toEqual({ ok: false, reason: 'no-such-item' });
     expect(t.session.goTo('check-time')).toEqual({ ok: false, reason: 'no-such-phase' });
+    expect(t.session.notNow()).toEqual({ ok: false, reason: 'not-for-this-call' });
   });
 });
 
@@ -392,6 +393,11 @@ describe('outbound calls', () => {
     now = 8_000;
     session.onTime(now);
     expect(session.view().current).toBe('check-time');
+    // Not a good time: on to agreeing a time and taking leave; the record says so for the wrap-up.
+    expect(session.notNow()).toEqual({ ok: true });
+    expect(session.view()).toMatchObject({ current: 'leave', notNowAt: 8_000 });
+    expect(session.view().phases.find((phase) => phase.id === 'purpose')!.status).toBe('skipped');
+    expect(session.toRecord().notNow).toBe(true);
     expect(session.view().phases.map((phase) => phase.id)).toEqual([
       'prepare',
       'introduce',

@@ -18,7 +18,15 @@ import {
   Text,
   TextField,
 } from 'react-aria-components';
-import { Controller, useForm, type Control, type FieldPath } from 'react-hook-form';
+import {
+  Controller,
+  useForm,
+  type Control,
+  type FieldError as FormFieldError,
+  type FieldPath,
+  type RefCallBack,
+} from 'react-hook-form';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import {
@@ -47,6 +55,7 @@ const HELP: Partial<Record<SettingKey, string>> = {
   'crm.pullIntervalSeconds': 'settings.field.crm.pullIntervalSecondsHelp',
   'guidance.holdReminderSeconds': 'settings.field.guidance.holdReminderSecondsHelp',
   'guidance.scriptsFolder': 'settings.field.guidance.scriptsFolderHelp',
+  'work.callbackReminderMinutes': 'settings.field.work.callbackReminderMinutesHelp',
 };
 
 /** The secrets are fields of the form, not settings: their labels by name. */
@@ -253,6 +262,99 @@ function ChoiceSetting({
   );
 }
 
+/** Comma-separated words typed by the agent → the list the setting holds (trimmed, no empty ones). */
+function reasonList(text: string): string[] {
+  return text
+    .split(',')
+    .map((reason) => reason.trim())
+    .filter((reason) => reason.length > 0);
+}
+
+/** Messages of the list's schema, said for this field (the shared `invalid.required` speaks of the line). */
+const REASON_ERRORS: Record<string, string> = {
+  'invalid.required': 'settings.field.work.notReadyReasonsRequired',
+  'invalid.tooLong': 'settings.field.work.notReadyReasonsTooLong',
+  'invalid.range': 'settings.field.work.notReadyReasonsTooMany',
+};
+
+/** The Not-ready reasons: typed as one line, comma-separated; kept as a list. */
+function ReasonsSetting({ control, locked }: { control: Control<FormValues>; locked: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Controller
+      name="work.notReadyReasons"
+      control={control}
+      render={({ field, fieldState }) => (
+        <ReasonsInput
+          name={field.name}
+          value={field.value}
+          onChange={field.onChange}
+          onBlur={field.onBlur}
+          inputRef={field.ref}
+          error={fieldState.error}
+          locked={locked}
+          t={t}
+        />
+      )}
+    />
+  );
+}
+
+function ReasonsInput({
+  name,
+  value,
+  onChange,
+  onBlur,
+  inputRef,
+  error,
+  locked,
+  t,
+}: {
+  name: string;
+  value: string[];
+  onChange: (value: string[]) => void;
+  onBlur: () => void;
+  inputRef: RefCallBack;
+  error: FormFieldError | undefined;
+  locked: boolean;
+  t: TFunction;
+}) {
+  const [text, setText] = useState(() => value.join(', '));
+  // A new value from outside (saved, reset): show it, unless it is what the text already says.
+  const [seen, setSeen] = useState(value);
+  if (value !== seen) {
+    setSeen(value);
+    if (reasonList(text).join('\n') !== value.join('\n')) setText(value.join(', '));
+  }
+  // An error on the list, or on one of its reasons.
+  const itemError = Array.isArray(error)
+    ? (error as unknown as Array<FormFieldError | undefined>).find(Boolean)
+    : undefined;
+  const message = error?.message ?? error?.root?.message ?? itemError?.message;
+  return (
+    <TextField
+      className="field"
+      name={name}
+      value={text}
+      onChange={(typed) => {
+        setText(typed);
+        onChange(reasonList(typed));
+      }}
+      onBlur={onBlur}
+      isDisabled={locked}
+      isInvalid={Boolean(message)}
+      validationBehavior="aria"
+    >
+      <Label>{t('settings.field.work.notReadyReasons')}</Label>
+      <Input ref={inputRef} autoComplete="off" />
+      <Text slot="description" className="field__help">
+        {locked ? `🔒 ${t('settings.locked')}` : t('settings.field.work.notReadyReasonsHelp')}
+      </Text>
+      <FieldError className="field__error">{message ? t(REASON_ERRORS[message] ?? message) : ''}</FieldError>
+    </TextField>
+  );
+}
+
 function Problems({ view }: { view: SettingsView }) {
   const { t } = useTranslation();
   if (view.problems.length === 0) return null;
@@ -280,11 +382,13 @@ function Problems({ view }: { view: SettingsView }) {
 /** Builds the change to send: only what differs, never a locked key. */
 function changesOf(values: FormValues, view: SettingsView): SettingsPatch {
   const patch: Record<string, Record<string, unknown>> = {};
-  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio', 'crm', 'guidance'] as const) {
-    for (const [field, value] of Object.entries(values[section])) {
+  for (const section of ['sip', 'agent', 'ui', 'phone', 'calls', 'audio', 'crm', 'guidance', 'work'] as const) {
+    for (const [field, value] of Object.entries(values[section] ?? {})) {
       const key = `${section}.${field}`;
-      const before = (view.values[section] as Record<string, unknown>)[field];
-      if (value !== before && !view.locked.includes(key)) (patch[section] ??= {})[field] = value;
+      const before = (view.values[section] as Record<string, unknown> | undefined)?.[field];
+      // Lists (the Not-ready reasons) by their contents.
+      const same = Array.isArray(value) ? JSON.stringify(value) === JSON.stringify(before) : value === before;
+      if (!same && !view.locked.includes(key)) (patch[section] ??= {})[field] = value;
     }
   }
   return patch as SettingsPatch;
@@ -582,6 +686,49 @@ export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpen
           <CheckboxSetting name="guidance.autoAdvance" control={control} locked={locked('guidance.autoAdvance')} />
           <TextSetting name="guidance.scriptsFolder" control={control} locked={locked('guidance.scriptsFolder')} />
           <ScriptsSummary />
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.work')}</legend>
+          <NumberSetting
+            name="work.wrapUpSeconds"
+            control={control}
+            locked={locked('work.wrapUpSeconds')}
+            minValue={0}
+            maxValue={3600}
+          />
+          <ChoiceSetting
+            name="work.wrapUpExpiry"
+            control={control}
+            locked={locked('work.wrapUpExpiry')}
+            options={[
+              { id: 'stay', label: t('settings.work.expiry.stay') },
+              { id: 'available', label: t('settings.work.expiry.available') },
+            ]}
+          />
+          <ChoiceSetting
+            name="work.whenNotAvailable"
+            control={control}
+            locked={locked('work.whenNotAvailable')}
+            options={[
+              { id: 'decline', label: t('settings.work.notAvailable.decline') },
+              { id: 'ring', label: t('settings.work.notAvailable.ring') },
+            ]}
+          />
+          <ReasonsSetting control={control} locked={locked('work.notReadyReasons')} />
+          <NumberSetting
+            name="work.callbackReminderMinutes"
+            control={control}
+            locked={locked('work.callbackReminderMinutes')}
+            minValue={0}
+            maxValue={240}
+          />
+          <NumberSetting
+            name="work.breakReminderMinutes"
+            control={control}
+            locked={locked('work.breakReminderMinutes')}
+            minValue={0}
+            maxValue={480}
+          />
         </fieldset>
         <div className="settings__actions">
           <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>

@@ -4,6 +4,8 @@ import { useNow } from '../hooks/useNow.js';
 import type { LineState } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
 import { SyncIndicator } from './sync/SyncIndicator.js';
+import { AgentStateControl } from './work/AgentStateControl.js';
+import { CallbacksButton } from './work/CallbacksPanel.js';
 
 function LineDescription({ line }: { line: LineState }) {
   const { t } = useTranslation();
@@ -47,7 +49,7 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
 }
 
 /** Always visible: the line's state in words, and what the agent can do about it. */
-export type Panel = 'calls' | 'settings' | 'health' | 'sync';
+export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks';
 
 export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: Panel) => void }) {
   const { t } = useTranslation();
@@ -56,6 +58,7 @@ export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: P
   const canConnect = line.status === 'failed' || line.status === 'unregistered';
   return (
     <header className="statusbar">
+      <AgentStateControl />
       <div role="status" aria-label={t('line.label')} className={`line line--${line.status}`} data-status={line.status}>
         <span className="line__dot" aria-hidden="true" />
         <strong className="line__state">{t(`line.status.${line.status}`)}</strong>
@@ -66,6 +69,10 @@ export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: P
       <SyncIndicator open={panel === 'sync'} onToggle={() => onPanel(panel === 'sync' ? 'calls' : 'sync')} />
       {line.status === 'failed' && <TechnicalDetails line={line} />}
       <div className="statusbar__actions">
+        <CallbacksButton
+          open={panel === 'callbacks'}
+          onToggle={() => onPanel(panel === 'callbacks' ? 'calls' : 'callbacks')}
+        />
         {canConnect ? (
           <Button className="button" onPress={() => void send({ type: 'line.connect' })}>
             {t('line.connect')}

@@ -15,6 +15,10 @@ import {
   type SyncStatus,
   type GuidanceView,
   type ScriptsStatus,
+  type AgentState,
+  type WrapUpView,
+  type CallbacksView,
+  type DeclinedCall,
   SYNC_OFF,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
@@ -57,6 +61,16 @@ interface GuidanceSlice {
   /** The call scripts the desk has, and the files it could not use. */
   scripts: ScriptsStatus;
 }
+interface WorkSlice {
+  /** The agent's state (Available, On call, Wrap-up, Break, Not ready, Offline); unknown until the first snapshot. */
+  agent?: AgentState;
+  /** Calls waiting for their wrap-up, oldest first. */
+  wrapUps: WrapUpView[];
+  /** The open callbacks, due first, and those whose reminder is showing. */
+  callbacks: CallbacksView;
+  /** Incoming calls refused while the agent was not available, newest first. */
+  declined: DeclinedCall[];
+}
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
   soundBlocked: boolean;
@@ -75,6 +89,7 @@ export type SoftphoneState = ConnectionSlice &
   CustomerSlice &
   SyncSlice &
   GuidanceSlice &
+  WorkSlice &
   SoundSlice &
   Actions;
 
@@ -95,6 +110,9 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   sync: SYNC_OFF,
   guidance: [],
   scripts: { scripts: [], problems: [] },
+  wrapUps: [],
+  callbacks: { open: [], reminding: [] },
+  declined: [],
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -110,6 +128,10 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           sync: event.state.sync,
           guidance: event.state.guidance,
           scripts: event.state.scripts,
+          agent: event.state.agent,
+          wrapUps: event.state.wrapUps,
+          callbacks: event.state.callbacks,
+          declined: event.state.declined,
         });
         break;
       case 'history':
@@ -129,6 +151,18 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
         break;
       case 'scripts':
         set({ scripts: event.scripts });
+        break;
+      case 'agent':
+        set({ agent: event.agent });
+        break;
+      case 'wrapups':
+        set({ wrapUps: event.wrapUps });
+        break;
+      case 'callbacks':
+        set({ callbacks: event.callbacks });
+        break;
+      case 'declined':
+        set({ declined: event.declined });
         break;
       case 'health':
         set({ health: event.health });

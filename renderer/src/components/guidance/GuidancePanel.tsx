@@ -33,6 +33,27 @@ function RequiredOpen({ view }: { view: GuidanceView }) {
   );
 }
 
+/** Outbound, early in the call: the person has no time now. A callback is agreed instead. */
+function NotNow({ view, act }: { view: GuidanceView; act: Act }) {
+  const { t } = useTranslation();
+  if (view.notNowAt !== undefined)
+    return (
+      <p className="guidance__not-now" role="status">
+        {t('guidance.notNow.done')}
+      </p>
+    );
+  if (view.ended || !['introduce', 'check-time', 'purpose'].includes(view.current)) return null;
+  return (
+    <button
+      type="button"
+      className="guidance__not-now-button"
+      onClick={() => void act({ type: 'guidance.notNow', callId: view.callId })}
+    >
+      {t('guidance.notNow.button')}
+    </button>
+  );
+}
+
 function Guidance({ view }: { view: GuidanceView }) {
   const { t, i18n } = useTranslation();
   const send = useSoftphone((s) => s.send);
@@ -95,6 +116,7 @@ function Guidance({ view }: { view: GuidanceView }) {
       {view.thanks && <ThanksGuide lines={view.thanks} />}
       <PhaseList view={view} act={act} />
       {current && <CurrentPhase view={view} phase={current} ticks={ticks} act={act} />}
+      {view.direction === 'out' && <NotNow view={view} act={act} />}
       {view.requiredOpen.length > 0 && <RequiredOpen view={view} />}
       {next && <NextPhase phase={next} />}
       {!view.ended && <Procedures view={view} act={act} />}

@@ -1,0 +1,422 @@
+import { randomUUID } from 'node:crypto';
+import type { Call } from '../contract/calls.js';
+import type { AgentStateName } from '../contract/agent.js';
+import type { Callback, CallbackStatus, WrapUpDraft } from '../contract/wrapup.js';
+import { WrapUpDraft as WrapUpDraftSchema } from '../contract/wrapup.js';
+import type { Logger } from '../log/logger.js';
+import { migrate, openDatabase, type Db } from '../storage/database.js';
+import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
+import { customerStream, OutboxWriter } from '../sync/outbox.js';
+import { WriteQueue } from './write-queue.js';
+
+/** What the wrap-up of a call shows beside the form, kept with its draft. */
+export interface WrapUpContext {
+  customerId?: number;
+  customerName?: string;
+  service?: string;
+  /** The number or queue the call came in on (the line's rules are looked up by it). */
+  called?: string;
+  trailSummary: string[];
+}
+
+export interface PendingWrapUp {
+  call: Call;
+  context: WrapUpContext;
+  draft: WrapUpDraft;
+  startedAt: number;
+  savedAt: number;
+}
+
+export interface NewCallback {
+  number: string;
+  customerId?: number;
+  dueAt: number;
+  timeZone?: string;
+  note: string;
+  source: Callback['source'];
+  callId?: string;
+}
+
+export type CallbackAction = 'done' | 'failed' | 'reschedule' | 'cancel' | 'attempt';
+
+export class WorkError extends Error {
+  constructor(
+    readonly code: 'no-such-wrapup' | 'no-such-callback' | 'closed' | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface CallbackRow {
+  external_id: string;
+  customer_id: number | null;
+  number: string;
+  due_at: number;
+  time_zone: string | null;
+  note: string;
+  status: CallbackStatus;
+  attempts: number;
+  last_attempt_at: number | null;
+  source: Callback['source'];
+  created_at: number;
+  given_name: string | null;
+  family_name: string | null;
+  company: string | null;
+}
+
+const CALLBACK_SELECT = `
+  SELECT cb.*, c.given_name, c.family_name, c.company
+  FROM callbacks cb LEFT JOIN customers c ON c.id = cb.customer_id`;
+
+/**
+ * The agent's work in the customer database, on a connection of its own with synchronous=FULL:
+ * once a write's promise resolves, it is on disk and survives a crash or a power cut. Writes go
+ * through a queue that waits out another connection's lock (the sync, an import) instead of
+ * failing; a wrap-up and its outbox entry (and its callback and that one's entry) commit together.
+ */
+export class WorkStore {
+  private db: Db | undefined;
+  private queue: WriteQueue;
+  private sql: ReturnType<WorkStore['prepare']> | undefined;
+  private outbox: OutboxWriter | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.queue = new WriteQueue(logger);
+  }
+
+  open(): void {
+    const db = openDatabase(this.file, { synchronous: 'FULL', busyTimeoutMs: 100 });
+    try {
+      migrate(db, CUSTOMER_MIGRATIONS);
+      this.sql = this.prepare(db);
+      this.outbox = new OutboxWriter(db);
+      this.db = db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.queue.close();
+    this.db?.close();
+    this.db = undefined;
+    this.sql = undefined;
+  }
+
+  get available(): boolean {
+    return this.db !== undefined;
+  }
+
+  /** Writes waiting for another connection's lock. */
+  get waitingWrites(): number {
+    return this.queue.pending;
+  }
+
+  // ---- wrap-ups ----------------------------------------------------------------------------------
+
+  /** The calls whose wrap-up is still to be written, oldest first (after a restart too). */
+  pendingWrapUps(): PendingWrapUp[] {
+    const sql = this.sql;
+    if (!sql) return [];
+    return (sql.drafts.all() as { call: string; draft: string; started_at: number; saved_at: number }[]).map((row) => {
+      const kept = JSON.parse(row.call) as { call: Call; context: WrapUpContext };
+      const draft = WrapUpDraftSchema.safeParse(JSON.parse(row.draft));
+      return {
+        call: kept.call,
+        context: kept.context,
+        draft: draft.success ? draft.data : (JSON.parse(row.draft) as WrapUpDraft),
+        startedAt: row.started_at,
+        savedAt: row.saved_at,
+      };
+    });
+  }
+
+  /** A call ended that needs a wrap-up: its draft row, pre-filled (kept as it is if one exists). */
+  startWrapUp(call: Call, context: WrapUpContext, draft: WrapUpDraft, at: number): Promise<void> {
+    return this.write((sql) => {
+      sql.startDraft.run(call.id, JSON.stringify({ call, context }), JSON.stringify(draft), at, at);
+    });
+  }
+
+  /** The form as typed: on disk when the promise resolves. Returns when it was kept. */
+  saveDraft(callId: string, draft: WrapUpDraft): Promise<number> {
+    return this.write((sql) => {
+      const at = this.now();
+      if (sql.saveDraft.run(JSON.stringify(draft), at, callId).changes === 0)
+        throw new WorkError('no-such-wrapup', 'There is no wrap-up waiting for this call.');
+      return at;
+    });
+  }
+
+  /**
+   * The finished wrap-up, in one transaction: the wrap-up, the interaction's outcome and summary
+   * (so the customer's history shows it at once), the outbox entries for the CRM, the callback
+   * when one was promised, and the draft gone. Resolves once all of it is on disk.
+   */
+  submit(
+    callId: string,
+    form: WrapUpDraft,
+    extra: { dispositionLabel: string; callbackDueAt?: number; callbackTimeZone?: string },
+  ): Promise<{ wrapUpId: string; callbackId?: string }> {
+    return this.write((sql, outbox) => {
+      const row = sql.draft.get(callId) as { call: string; started_at: number } | undefined;
+      if (!row) throw new WorkError('no-such-wrapup', 'There is no wrap-up waiting for this call.');
+      const { call, context } = JSON.parse(row.call) as { call: Call; context: WrapUpContext };
+      const at = this.now();
+      const wrapUpId = randomUUID();
+      const customer =
+        context.customerId !== undefined
+          ? (sql.customerKey.get(context.customerId) as { external_id: string } | undefined)
+          : undefined;
+      const stream = customer ? customerStream(customer.external_id) : `call:${callId}`;
+      sql.insertWrapUp.run(
+        callId,
+        wrapUpId,
+        customer ? context.customerId! : null,
+        JSON.stringify(form),
+        row.started_at,
+        at,
+      );
+      const interactionId = `call:${callId}`;
+      if (customer) {
+        // The interaction was kept at the hang-up; if not (the record was linked late), now.
+        sql.upsertInteraction.run({
+          customerId: context.customerId!,
+          externalId: interactionId,
+          direction: call.direction,
+          startedAt: call.startedAt,
+          endedAt: call.endedAt ?? at,
+          outcome: extra.dispositionLabel,
+          summary: form.summary.trim() || null,
+        });
+      }
+      outbox.add({
+        kind: 'wrapup.create',
+        recordId: wrapUpId,
+        stream,
+        ...(customer ? { customerId: context.customerId! } : {}),
+        data: {
+          ...(customer ? { customerId: customer.external_id, interactionId } : {}),
+          callId,
+          direction: call.direction,
+          number: call.remote.number,
+          callStartedAt: call.startedAt,
+          callEndedAt: call.endedAt,
+          startedAt: row.started_at,
+          submittedAt: at,
+          reason: form.reason.trim(),
+          disposition: form.disposition,
+          dispositionLabel: extra.dispositionLabel,
+          resolvedFirstContact: form.resolved === '' ? undefined : form.resolved === 'yes',
+          summary: form.summary.trim(),
+          steps: form.steps.trim(),
+          ...(form.complaint
+            ? { complaint: { category: form.complaintCategory.trim(), severity: form.complaintSeverity } }
+            : {}),
+          ...(form.satisfaction ? { satisfaction: Number(form.satisfaction) } : {}),
+        },
+        createdAt: at,
+      });
+      let callbackId: string | undefined;
+      if (form.callback && extra.callbackDueAt !== undefined) {
+        callbackId = this.insertCallback(sql, outbox, {
+          number: form.callbackNumber.trim(),
+          ...(customer ? { customerId: context.customerId! } : {}),
+          dueAt: extra.callbackDueAt,
+          ...(extra.callbackTimeZone ? { timeZone: extra.callbackTimeZone } : {}),
+          note: form.callbackNote.trim(),
+          source: 'wrapup',
+          callId,
+        });
+      }
+      sql.deleteDraft.run(callId);
+      return { wrapUpId, ...(callbackId ? { callbackId } : {}) };
+    });
+  }
+
+  // ---- callbacks ---------------------------------------------------------------------------------
+
+  createCallback(input: NewCallback): Promise<Callback> {
+    return this.write((sql, outbox) => {
+      const id = this.insertCallback(sql, outbox, input);
+      return toCallback(sql.callback.get(id) as CallbackRow);
+    });
+  }
+
+  /** Done, a failed attempt (stays open), rescheduled, cancelled, or an attempt being dialled. */
+  updateCallback(id: string, action: CallbackAction, dueAt?: number): Promise<Callback> {
+    return this.write((sql, outbox) => {
+      const row = sql.callback.get(id) as CallbackRow | undefined;
+      if (!row) throw new WorkError('no-such-callback', 'There is no such callback.');
+      const at = this.now();
+      const status: CallbackStatus =
+        action === 'done' ? 'done' : action === 'cancel' ? 'cancelled' : row.status === 'open' ? 'open' : row.status;
+      const attempts = row.attempts + (action === 'attempt' ? 1 : 0);
+      const nextDue = action === 'reschedule' && dueAt !== undefined ? dueAt : row.due_at;
+      sql.updateCallback.run(status, attempts, action === 'attempt' ? at : row.last_attempt_at, nextDue, at, id);
+      const customer =
+        row.customer_id !== null
+          ? (sql.customerKey.get(row.customer_id) as { external_id: string } | undefined)
+          : undefined;
+      outbox.add({
+        kind: 'callback.update',
+        recordId: id,
+        stream: customer ? customerStream(customer.external_id) : `callback:${id}`,
+        ...(customer ? { customerId: row.customer_id! } : {}),
+        data: {
+          ...(customer ? { customerId: customer.external_id } : {}),
+          status,
+          attempts,
+          dueAt: nextDue,
+          ...(action === 'failed' ? { lastOutcome: 'no-answer' } : {}),
+          updatedAt: at,
+        },
+        createdAt: at,
+      });
+      return toCallback(sql.callback.get(id) as CallbackRow);
+    });
+  }
+
+  openCallbacks(): Callback[] {
+    return ((this.sql?.openCallbacks.all() ?? []) as CallbackRow[]).map(toCallback);
+  }
+
+  callback(id: string): Callback | undefined {
+    const row = this.sql?.callback.get(id) as CallbackRow | undefined;
+    return row ? toCallback(row) : undefined;
+  }
+
+  // ---- the agent's day ---------------------------------------------------------------------------
+
+  recordState(state: AgentStateName, reason: string | undefined, at: number): Promise<void> {
+    return this.write((sql) => {
+      sql.insertState.run(state, reason ?? null, at);
+    });
+  }
+
+  /** Every ended call, for the agent's figures (known customer or not). */
+  logCall(call: Call, customerId: number | undefined, holdMs: number): Promise<void> {
+    return this.write((sql) => {
+      sql.logCall.run(
+        call.id,
+        call.direction,
+        call.remote.number,
+        customerId ?? null,
+        call.startedAt,
+        call.answeredAt ?? null,
+        call.endedAt ?? this.now(),
+        call.end?.cause ?? 'failed',
+        Math.round(holdMs),
+      );
+    });
+  }
+
+  // ---- inside ------------------------------------------------------------------------------------
+
+  private insertCallback(sql: NonNullable<WorkStore['sql']>, outbox: OutboxWriter, input: NewCallback): string {
+    const id = randomUUID();
+    const at = this.now();
+    sql.insertCallback.run(
+      id,
+      input.customerId ?? null,
+      input.number,
+      input.dueAt,
+      input.timeZone ?? null,
+      input.note,
+      input.source,
+      input.callId ?? null,
+      at,
+      at,
+    );
+    const customer =
+      input.customerId !== undefined
+        ? (sql.customerKey.get(input.customerId) as { external_id: string } | undefined)
+        : undefined;
+    outbox.add({
+      kind: 'callback.create',
+      recordId: id,
+      stream: customer ? customerStream(customer.external_id) : `callback:${id}`,
+      ...(customer ? { customerId: input.customerId! } : {}),
+      data: {
+        ...(customer ? { customerId: customer.external_id } : {}),
+        number: input.number,
+        dueAt: input.dueAt,
+        ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+        note: input.note,
+        source: input.source,
+        ...(input.callId ? { callId: input.callId } : {}),
+        createdAt: at,
+      },
+      createdAt: at,
+    });
+    return id;
+  }
+
+  /** One IMMEDIATE transaction through the queue (the lock first: no SQLITE_BUSY_SNAPSHOT). */
+  private write<T>(change: (sql: NonNullable<WorkStore['sql']>, outbox: OutboxWriter) => T): Promise<T> {
+    const db = this.db;
+    const sql = this.sql;
+    const outbox = this.outbox;
+    if (!db || !sql || !outbox)
+      return Promise.reject(new WorkError('unavailable', 'The work database could not be opened.'));
+    return this.queue.run(() => db.transaction(() => change(sql, outbox)).immediate());
+  }
+
+  private prepare(db: Db) {
+    return {
+      drafts: db.prepare('SELECT call, draft, started_at, saved_at FROM wrapup_drafts ORDER BY started_at, call_id'),
+      draft: db.prepare('SELECT call, started_at FROM wrapup_drafts WHERE call_id = ?'),
+      startDraft: db.prepare(
+        'INSERT INTO wrapup_drafts (call_id, call, draft, started_at, saved_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING',
+      ),
+      saveDraft: db.prepare('UPDATE wrapup_drafts SET draft = ?, saved_at = ? WHERE call_id = ?'),
+      deleteDraft: db.prepare('DELETE FROM wrapup_drafts WHERE call_id = ?'),
+      insertWrapUp: db.prepare(
+        'INSERT INTO wrapups (call_id, external_id, customer_id, form, started_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      upsertInteraction: db.prepare(`
+        INSERT INTO interactions (customer_id, external_id, channel, direction, started_at, ended_at, outcome, summary)
+        VALUES (@customerId, @externalId, 'call', @direction, @startedAt, @endedAt, @outcome, @summary)
+        ON CONFLICT (external_id) DO UPDATE SET outcome = excluded.outcome,
+          summary = coalesce(excluded.summary, interactions.summary)`),
+      customerKey: db.prepare('SELECT external_id FROM customers WHERE id = ?'),
+      insertCallback: db.prepare(`
+        INSERT INTO callbacks (external_id, customer_id, number, due_at, time_zone, note, status, source, call_id,
+          created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`),
+      callback: db.prepare(`${CALLBACK_SELECT} WHERE cb.external_id = ?`),
+      openCallbacks: db.prepare(`${CALLBACK_SELECT} WHERE cb.status = 'open' ORDER BY cb.due_at`),
+      updateCallback: db.prepare(
+        'UPDATE callbacks SET status = ?, attempts = ?, last_attempt_at = ?, due_at = ?, updated_at = ? WHERE external_id = ?',
+      ),
+      insertState: db.prepare('INSERT INTO agent_states (state, reason, started_at) VALUES (?, ?, ?)'),
+      logCall: db.prepare(`
+        INSERT INTO call_log (call_id, direction, number, customer_id, started_at, answered_at, ended_at, end_cause, hold_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING`),
+    };
+  }
+}
+
+function toCallback(row: CallbackRow): Callback {
+  const name = [row.given_name, row.family_name].filter(Boolean).join(' ') || row.company || undefined;
+  return {
+    id: row.external_id,
+    number: row.number,
+    ...(row.customer_id !== null ? { customerId: row.customer_id } : {}),
+    ...(name ? { customerName: name } : {}),
+    dueAt: row.due_at,
+    ...(row.time_zone ? { timeZone: row.time_zone } : {}),
+    note: row.note,
+    status: row.status,
+    attempts: row.attempts,
+    ...(row.last_attempt_at !== null ? { lastAttemptAt: row.last_attempt_at } : {}),
+    source: row.source,
+    createdAt: row.created_at,
+  };
+}

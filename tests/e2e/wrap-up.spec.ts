@@ -1,0 +1,187 @@
+/**
+ * After the call: the agent writes the wrap-up with the keyboard only and saves it; it shows in the
+ * customer's history at once and waits in the outbox for the CRM, with the callback it promised.
+ * The callback's reminder comes, and one action dials it with the record on screen. Meanwhile the
+ * agent in Wrap-up is not available: a call that comes then is declined and listed. Real calls: the
+ * desk (web host) through a real Kamailio, customers as sip.js peers in Chromium.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, test, type Browser } from '@playwright/test';
+import { CUSTOMER_DB_FILE } from '../../src/config/paths.js';
+import { CustomerRepository } from '../../src/customers/repository.js';
+import { migrate, openDatabase } from '../../src/storage/database.js';
+import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
+import { getTestAccount } from '../../tools/pbx/accounts.js';
+import { startBrowserPeer } from '../support/browser-peer/index.js';
+import { useCallStack } from './desk.js';
+import { startWebHost } from './stack.js';
+
+const stack = useCallStack();
+const { hosts, peers } = stack;
+
+function seed(dataDir: string): void {
+  const db = openDatabase(path.join(dataDir, CUSTOMER_DB_FILE));
+  migrate(db, CUSTOMER_MIGRATIONS);
+  new CustomerRepository(db).upsertCustomer(
+    {
+      externalId: 'crm-1',
+      givenName: 'Giulia',
+      familyName: 'Bianchi',
+      language: 'en',
+      phones: [{ number: '347 123 4567', label: 'mobile' }],
+      updatedAt: Date.now(),
+    },
+    'IT',
+  );
+  db.close();
+}
+
+async function openDesk(browser: Browser) {
+  const user = '1005';
+  const web = await startWebHost({
+    settings: {
+      sip: { wsUrl: stack.pbx.wsUrl, user, domain: stack.pbx.domain, displayName: getTestAccount(user).displayName },
+      agent: { name: 'Marco Neri', company: 'Acme' },
+      work: {
+        wrapUpSeconds: 300,
+        wrapUpExpiry: 'stay',
+        whenNotAvailable: 'decline',
+        notReadyReasons: ['training'],
+        callbackReminderMinutes: 5,
+        breakReminderMinutes: 0,
+      },
+    },
+    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
+    prepare: seed,
+  });
+  hosts.push(web);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(web.url);
+  await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  return { page, dataDir: web.dataDir };
+}
+
+/** "2026-11-26" and "14:05" a few minutes from now, in this machine's time zone (the desk's). */
+function soon(minutes: number): { date: string; hours: number; minutes: number } {
+  const at = new Date(Date.now() + minutes * 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return {
+    date: `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`,
+    hours: at.getHours(),
+    minutes: at.getMinutes(),
+  };
+}
+
+test('wrap-up by keyboard, saved once committed, in the history and the outbox; its callback reminds and dials in one action', async ({
+  browser,
+}) => {
+  const { page: agent, dataDir } = await openDesk(browser);
+  const customer = await startBrowserPeer(browser, {
+    pbx: stack.pbx,
+    user: '1006',
+    incoming: { mode: 'answer', afterMs: 500 },
+  });
+  peers.push(customer);
+  const state = agent.getByRole('button', { name: 'Agent state' });
+
+  await customer.call('sip:1005@pbx.test', { extraHeaders: ['P-Asserted-Identity: <sip:+393471234567@pbx.test>'] });
+  await agent.getByRole('region', { name: 'Incoming call' }).getByRole('button', { name: 'Answer' }).click();
+  await customer.waitForState((s) => s.session === 'established');
+  await expect(state).toHaveAccessibleDescription(/On call/);
+  await customer.hangup();
+
+  // Wrap-up: the agent is not available, and the form has the focus.
+  const wrapUp = agent.getByRole('region', { name: 'Wrap-up' });
+  await expect(wrapUp).toContainText('Giulia Bianchi');
+  await expect(state).toHaveAccessibleDescription(/Wrap-up/);
+  await expect(wrapUp.getByRole('textbox', { name: 'Reason for the call' })).toBeFocused();
+
+  // A call now is declined (486) and listed for the agent.
+  const other = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1004', displayName: 'Petros' });
+  peers.push(other);
+  await other.call('sip:1005@pbx.test');
+  await other.waitForState((s) => s.lastEnd?.statusCode === 486);
+  await expect(agent.getByRole('region', { name: 'Declined calls' })).toContainText('Petros');
+  await expect(wrapUp.getByRole('textbox', { name: 'Reason for the call' })).toBeFocused();
+
+  // The keyboard only, field after field.
+  const keys = agent.keyboard;
+  await keys.type('Question about the March bill');
+  await keys.press('Tab');
+  await expect(wrapUp.getByRole('combobox', { name: 'Outcome' })).toBeFocused();
+  await keys.type('Resol');
+  await keys.press('ArrowDown');
+  await keys.press('Enter');
+  await expect(wrapUp.getByRole('combobox', { name: 'Outcome' })).toHaveValue('Resolved');
+  // Resolved on first contact: Yes.
+  await wrapUp.getByRole('radio', { name: 'Yes' }).focus();
+  await keys.press('Space');
+  await expect(wrapUp.getByRole('radio', { name: 'Yes' })).toBeChecked();
+  await wrapUp.getByRole('textbox', { name: 'Summary' }).focus();
+  await keys.type('Explained the estimated reading; a real reading is due.');
+  await wrapUp.getByRole('checkbox', { name: 'Call back' }).focus();
+  await keys.press('Space');
+  const due = soon(3);
+  await wrapUp.getByLabel('Date').focus();
+  // Chromium's date field in en-US: month, day, year.
+  const [year, month, day] = due.date.split('-');
+  await keys.type(`${month}${day}${year}`);
+  await wrapUp.getByLabel('Time').focus();
+  const hours12 = due.hours % 12 === 0 ? 12 : due.hours % 12;
+  await keys.type(
+    `${String(hours12).padStart(2, '0')}${String(due.minutes).padStart(2, '0')}${due.hours < 12 ? 'A' : 'P'}`,
+  );
+  const number = wrapUp.getByRole('textbox', { name: 'Number' });
+  await expect(number).toHaveValue('+393471234567');
+  // The customer asked to be called on the office extension.
+  await number.focus();
+  await keys.press('ControlOrMeta+A');
+  await keys.type('1006');
+  await keys.press('Tab');
+  await keys.type('Confirm the real reading');
+  await keys.press('Control+Enter');
+
+  // "Saved" only once the core committed it: the agent is available again.
+  await expect(agent.getByRole('status').filter({ hasText: 'Wrap-up saved' })).toBeVisible();
+  await expect(wrapUp).toHaveCount(0);
+  await expect(state).toHaveAccessibleDescription(/Available/);
+
+  // At once in the customer's history on screen.
+  await expect(agent.getByRole('region', { name: "Caller's record" })).toContainText('Resolved');
+  // And in the outbox for the CRM, with the callback, written together.
+  const db = new Database(path.join(dataDir, CUSTOMER_DB_FILE), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT kind, data FROM outbox ORDER BY seq').all() as { kind: string; data: string }[];
+    expect(rows.map((row) => row.kind)).toEqual(['interaction.create', 'wrapup.create', 'callback.create']);
+    expect(JSON.parse(rows[1]!.data)).toMatchObject({
+      customerId: 'crm-1',
+      reason: 'Question about the March bill',
+      disposition: 'resolved',
+      resolvedFirstContact: true,
+    });
+    expect(JSON.parse(rows[2]!.data)).toMatchObject({
+      number: '1006',
+      note: 'Confirm the real reading',
+      source: 'wrapup',
+    });
+  } finally {
+    db.close();
+  }
+
+  // The callback is due in three minutes; its reminder comes five minutes ahead: now.
+  const reminder = agent.getByRole('alert', { name: 'Callback reminder' });
+  await expect(reminder).toContainText('Giulia Bianchi');
+  await reminder.getByRole('button', { name: 'Call now' }).click();
+  // One action: the number is dialled, the customer's record pops, the outbound guidance starts.
+  await customer.waitForState((s) => s.session === 'established');
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('Connected');
+  await expect(agent.getByRole('region', { name: "Caller's record" })).toContainText('Giulia Bianchi');
+  await expect(
+    agent
+      .getByRole('region', { name: 'Call guidance' })
+      .getByRole('region', { name: 'Current phase' })
+      .getByRole('heading'),
+  ).toHaveText('Introduce yourself');
+  await expect(state).toHaveAccessibleDescription(/On call/);
+});
