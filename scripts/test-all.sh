@@ -15,10 +15,17 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 mkdir -p .tmp/reports
 rm -f .tmp/reports/*.json
 
-step "Lint and formatting"
-npm run --silent lint
-step "Type checks"
-npm run --silent typecheck
+step "Lint, formatting and type checks (side by side: each keeps one core busy)"
+npm run --silent lint > .tmp/lint.log 2>&1 &
+lint=$!
+npm run --silent typecheck > .tmp/typecheck.log 2>&1 &
+typecheck=$!
+checks=0
+wait "$lint" || checks=1
+cat .tmp/lint.log
+wait "$typecheck" || checks=1
+cat .tmp/typecheck.log
+[ "$checks" = 0 ] || exit 1
 step "Build (Electron main, preload, renderer)"
 npx electron-vite build --logLevel warn
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CallPanel } from './components/CallPanel.js';
 import { CustomerColumn } from './components/customers/CustomerColumn.js';
@@ -14,6 +14,11 @@ import { BreakNotice } from './components/work/AgentStateControl.js';
 import { CallbacksPanel } from './components/work/CallbacksPanel.js';
 import { DeskNotices } from './components/work/DeskNotices.js';
 import { WrapUpPanel } from './components/work/WrapUpPanel.js';
+
+// The figures and their chart library load when the agent first opens them, not at start-up.
+const FiguresPanel = lazy(() =>
+  import('./components/work/FiguresPanel.js').then((module) => ({ default: module.FiguresPanel })),
+);
 
 function ConnectionNotice() {
   const { t } = useTranslation();
@@ -83,9 +88,9 @@ export function App() {
         ) : panel === 'health' ? (
           <LineHealthPanel />
         ) : (
-          // The sync and callbacks panels take the customer column's place: the call controls stay where
-          // they are. The wrap-up and the guidance sit between them, never over the call controls; they go
-          // below them when narrow.
+          // The sync, callbacks and figures panels take the customer column's place: the call controls stay
+          // where they are. The wrap-up and the guidance sit between them, never over the call controls; they
+          // go below them when narrow.
           <>
             <DeskNotices />
             <div className={middle ? 'desk desk--guided' : 'desk'}>
@@ -100,6 +105,10 @@ export function App() {
                 <SyncPanel onClose={() => setPanel('calls')} />
               ) : panel === 'callbacks' ? (
                 <CallbacksPanel onClose={() => setPanel('calls')} />
+              ) : panel === 'figures' ? (
+                <Suspense fallback={<p className="pop__muted">{t('figures.loading')}</p>}>
+                  <FiguresPanel onClose={() => setPanel('calls')} />
+                </Suspense>
               ) : (
                 <CustomerColumn />
               )}

@@ -6,7 +6,7 @@ import { SettingsPatch, SettingsView } from './settings.js';
 import { SyncStatus } from './sync.js';
 import { GuidanceView, PhaseId, ProcedureId, ScriptsStatus } from './guidance.js';
 import { AgentState, ChosenState, DeclinedCall } from './agent.js';
-import { CallbacksView, WrapUpDraft, WrapUpView } from './wrapup.js';
+import { CallbacksView, OutboundList, OutboundOutcome, WrapUpDraft, WrapUpView } from './wrapup.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
 /** The largest CSV the UI sends in one command (about 32 MB); larger files go through `npm run import`. */
@@ -171,6 +171,30 @@ export const Command = z.discriminatedUnion('type', [
     action: z.enum(['done', 'failed', 'reschedule', 'cancel']),
     dueAt: z.number().optional(),
   }),
+  /**
+   * An outbound list from a CSV file (columns: number, name, note; docs/outbound-lists.md). Answers
+   * how many entries were taken and the rows refused with their line and reason.
+   */
+  z.object({
+    type: z.literal('outbound.import'),
+    name: z.string().trim().min(1).max(200),
+    content: z.string().max(4 * 1024 * 1024),
+  }),
+  /** Call the list's next entry in order (the first pending one). */
+  z.object({ type: z.literal('outbound.next'), listId: z.number().int() }),
+  /** What came of an entry's call; `not-now` needs the agreed time (`dueAt`) and makes a callback. */
+  z.object({
+    type: z.literal('outbound.outcome'),
+    entryId: z.number().int(),
+    outcome: OutboundOutcome,
+    dueAt: z.number().optional(),
+  }),
+  /** Remove a list the agent has finished with (its entries' outcomes stay in the calls' records). */
+  z.object({ type: z.literal('outbound.remove'), listId: z.number().int() }),
+  /** The agent's own figures for today or this week (answered with AgentFigures). */
+  z.object({ type: z.literal('figures.get'), period: z.enum(['today', 'week']) }),
+  /** The same as CSV text, one row per call, for a spreadsheet. */
+  z.object({ type: z.literal('figures.csv'), period: z.enum(['today', 'week']) }),
   /** Insert a knowledge snippet into the call's notes (recorded in the trail). */
   z.object({ type: z.literal('knowledge.use'), callId: z.string(), snippetId: z.string().max(200) }),
 ]);
@@ -215,6 +239,7 @@ export const StateSnapshot = z.object({
   callbacks: CallbacksView,
   /** Incoming calls refused while the agent was not available, newest first (this session). */
   declined: z.array(DeclinedCall),
+  outbound: z.array(OutboundList),
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -229,6 +254,7 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('wrapups'), wrapUps: z.array(WrapUpView) }),
   z.object({ type: z.literal('callbacks'), callbacks: CallbacksView }),
   z.object({ type: z.literal('declined'), declined: z.array(DeclinedCall) }),
+  z.object({ type: z.literal('outbound'), outbound: z.array(OutboundList) }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

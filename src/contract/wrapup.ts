@@ -150,3 +150,64 @@ export const CallbacksView = z.object({
   reminding: z.array(z.string()),
 });
 export type CallbacksView = z.infer<typeof CallbacksView>;
+
+/** The agent's own figures over a period (today, this week), from the desk's own database. */
+export const AgentFigures = z.object({
+  period: z.enum(['today', 'week']),
+  /** The period's local start and end (end exclusive; "today" ends at the next local midnight). */
+  from: z.number(),
+  to: z.number(),
+  calls: z.object({
+    /** Answered incoming calls, and outgoing calls that were answered. */
+    in: z.number().int(),
+    out: z.number().int(),
+    /** Incoming calls the agent did not take (gave up while ringing, declined while not available). */
+    missed: z.number().int(),
+  }),
+  /** Averages over the answered calls, in milliseconds; null without any. */
+  averages: z.object({
+    talkMs: z.number().nullable(),
+    holdMs: z.number().nullable(),
+    wrapUpMs: z.number().nullable(),
+    /** Talk (hold included) plus wrap-up: the average handling time. */
+    handlingMs: z.number().nullable(),
+  }),
+  /** Share of wrap-ups marked resolved on first contact among those that said yes or no; null without any. */
+  firstContactResolution: z.number().nullable(),
+  callbacks: z.object({ done: z.number().int(), due: z.number().int() }),
+  /** Time in each state within the period (up to now for the current one). */
+  stateMs: z.record(z.string(), z.number()),
+  /** The states one after the other, clipped to the period. */
+  timeline: z.array(z.object({ state: z.string(), reason: z.string().optional(), from: z.number(), to: z.number() })),
+  /** Answered calls per hour of the day (today) or per day (this week), for the chart. */
+  buckets: z.array(z.object({ from: z.number(), label: z.string(), in: z.number().int(), out: z.number().int() })),
+});
+export type AgentFigures = z.infer<typeof AgentFigures>;
+
+/** What came of an outbound list entry's call. `not-now` makes a callback at the agreed time. */
+export const OutboundOutcome = z.enum(['reached', 'no-answer', 'not-now', 'wrong-number', 'declined']);
+export type OutboundOutcome = z.infer<typeof OutboundOutcome>;
+
+export const OutboundEntry = z.object({
+  id: z.number().int(),
+  position: z.number().int(),
+  number: z.string(),
+  name: z.string().optional(),
+  customerId: z.number().int().optional(),
+  note: z.string(),
+  /** `pending` until an outcome is recorded; `calling` while its call is being made. */
+  status: z.enum(['pending', 'calling', 'done']),
+  outcome: OutboundOutcome.optional(),
+  attempts: z.number().int(),
+  lastAttemptAt: z.number().optional(),
+});
+export type OutboundEntry = z.infer<typeof OutboundEntry>;
+
+/** An outbound list (a campaign) worked in order. */
+export const OutboundList = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  importedAt: z.number(),
+  entries: z.array(OutboundEntry),
+});
+export type OutboundList = z.infer<typeof OutboundList>;

@@ -228,6 +228,7 @@ export class Core {
       wrapUps: this.work.wrapUpViews(),
       callbacks: this.work.callbacksView(),
       declined: this.work.declinedCalls(),
+      outbound: this.work.outboundLists(),
     };
   }
 
@@ -302,6 +303,12 @@ export class Core {
       case 'callback.create':
       case 'callback.dial':
       case 'callback.update':
+      case 'figures.get':
+      case 'figures.csv':
+      case 'outbound.import':
+      case 'outbound.next':
+      case 'outbound.outcome':
+      case 'outbound.remove':
         return this.work.dispatch(command as WorkCommand);
       case 'sync.now':
         return this.sync.syncNow()

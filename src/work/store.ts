@@ -1,13 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Call } from '../contract/calls.js';
 import type { AgentStateName } from '../contract/agent.js';
-import type { Callback, CallbackStatus, WrapUpDraft } from '../contract/wrapup.js';
+import type {
+  Callback,
+  CallbackStatus,
+  OutboundEntry,
+  OutboundList,
+  OutboundOutcome,
+  WrapUpDraft,
+} from '../contract/wrapup.js';
+import type { OutboundRow } from './outbound-csv.js';
 import { WrapUpDraft as WrapUpDraftSchema } from '../contract/wrapup.js';
 import type { Logger } from '../log/logger.js';
 import { migrate, openDatabase, type Db } from '../storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { customerStream, OutboxWriter } from '../sync/outbox.js';
 import { WriteQueue } from './write-queue.js';
+import type { CallbackRow as CallbackFigureRow, CallRow, StateRow, WrapUpRow } from './figures.js';
 
 /** What the wrap-up of a call shows beside the form, kept with its draft. */
 export interface WrapUpContext {
@@ -41,7 +50,7 @@ export type CallbackAction = 'done' | 'failed' | 'reschedule' | 'cancel' | 'atte
 
 export class WorkError extends Error {
   constructor(
-    readonly code: 'no-such-wrapup' | 'no-such-callback' | 'closed' | 'unavailable',
+    readonly code: 'no-such-wrapup' | 'no-such-callback' | 'no-such-entry' | 'closed' | 'unavailable',
     message: string,
   ) {
     super(message);
@@ -317,6 +326,90 @@ export class WorkStore {
     });
   }
 
+  // ---- outbound lists ----------------------------------------------------------------------------
+
+  /** A list from a CSV file, its entries in order; a number that is a customer's is linked to them. */
+  importOutbound(name: string, rows: OutboundRow[]): Promise<number> {
+    return this.write((sql) => {
+      const listId = Number(sql.insertList.run(name, this.now()).lastInsertRowid);
+      rows.forEach((row, position) => {
+        const customerId = (sql.customerByNumber.get(row.number) as number | undefined) ?? null;
+        sql.insertEntry.run(listId, position, row.number, row.name ?? null, customerId, row.note);
+      });
+      return listId;
+    });
+  }
+
+  outboundLists(): OutboundList[] {
+    const sql = this.sql;
+    if (!sql) return [];
+    return (sql.lists.all() as { id: number; name: string; imported_at: number }[]).map((list) => ({
+      id: list.id,
+      name: list.name,
+      importedAt: list.imported_at,
+      entries: (sql.entries.all(list.id) as EntryRow[]).map(toEntry),
+    }));
+  }
+
+  /** The list's next entry in order, marked as being called; undefined when none is left. */
+  claimNextEntry(listId: number): Promise<OutboundEntry | undefined> {
+    return this.write((sql) => {
+      // An entry left "calling" (the app stopped during its call) goes back in the queue first.
+      const row = sql.nextEntry.get(listId) as EntryRow | undefined;
+      if (!row) return undefined;
+      sql.claimEntry.run(this.now(), row.id);
+      return toEntry(sql.entry.get(row.id) as EntryRow);
+    });
+  }
+
+  /** Back to pending (the dial failed before a call existed). */
+  releaseEntry(entryId: number): Promise<void> {
+    return this.write((sql) => {
+      sql.releaseEntry.run(entryId);
+    });
+  }
+
+  /** The outcome of an entry's call; with `not-now`, the callback at the agreed time, together. */
+  recordOutcome(
+    entryId: number,
+    outcome: OutboundOutcome,
+    callback?: Omit<NewCallback, 'source'>,
+  ): Promise<OutboundEntry> {
+    return this.write((sql, outbox) => {
+      const row = sql.entry.get(entryId) as EntryRow | undefined;
+      if (!row) throw new WorkError('no-such-entry', 'There is no such entry in the outbound lists.');
+      sql.entryOutcome.run(outcome, entryId);
+      if (callback) this.insertCallback(sql, outbox, { ...callback, source: 'outbound' });
+      return toEntry(sql.entry.get(entryId) as EntryRow);
+    });
+  }
+
+  removeOutboundList(listId: number): Promise<void> {
+    return this.write((sql) => {
+      sql.deleteList.run(listId);
+    });
+  }
+
+  /** What the figures of a period are computed from (the state in force at its start included). */
+  figureRows(
+    from: number,
+    to: number,
+  ): { calls: CallRow[]; wrapUps: WrapUpRow[]; states: StateRow[]; callbacks: CallbackFigureRow[] } {
+    const sql = this.sql;
+    if (!sql) return { calls: [], wrapUps: [], states: [], callbacks: [] };
+    return {
+      calls: sql.figureCalls.all(from, to) as CallRow[],
+      wrapUps: (
+        sql.figureWrapUps.all(from, to) as (Omit<WrapUpRow, 'resolved' | 'disposition'> & { form: string })[]
+      ).map(({ form, ...row }) => {
+        const parsed = JSON.parse(form) as { resolved?: WrapUpRow['resolved']; disposition?: string };
+        return { ...row, resolved: parsed.resolved ?? '', disposition: parsed.disposition ?? '' };
+      }),
+      states: sql.figureStates.all(from, from, to) as StateRow[],
+      callbacks: sql.figureCallbacks.all(from) as CallbackFigureRow[],
+    };
+  }
+
   // ---- inside ------------------------------------------------------------------------------------
 
   private insertCallback(sql: NonNullable<WorkStore['sql']>, outbox: OutboxWriter, input: NewCallback): string {
@@ -395,12 +488,73 @@ export class WorkStore {
       updateCallback: db.prepare(
         'UPDATE callbacks SET status = ?, attempts = ?, last_attempt_at = ?, due_at = ?, updated_at = ? WHERE external_id = ?',
       ),
+      insertList: db.prepare('INSERT INTO outbound_lists (name, imported_at) VALUES (?, ?)'),
+      insertEntry: db.prepare(
+        "INSERT INTO outbound_entries (list_id, position, number, name, customer_id, note, status) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+      ),
+      customerByNumber: db
+        .prepare('SELECT customer_id FROM phones WHERE e164 = ? ORDER BY customer_id LIMIT 1')
+        .pluck(),
+      lists: db.prepare('SELECT id, name, imported_at FROM outbound_lists ORDER BY imported_at, id'),
+      entries: db.prepare('SELECT * FROM outbound_entries WHERE list_id = ? ORDER BY position'),
+      entry: db.prepare('SELECT * FROM outbound_entries WHERE id = ?'),
+      nextEntry: db.prepare(
+        "SELECT * FROM outbound_entries WHERE list_id = ? AND status IN ('calling', 'pending') ORDER BY status = 'pending', position LIMIT 1",
+      ),
+      claimEntry: db.prepare(
+        "UPDATE outbound_entries SET status = 'calling', attempts = attempts + 1, last_attempt_at = ? WHERE id = ?",
+      ),
+      releaseEntry: db.prepare("UPDATE outbound_entries SET status = 'pending' WHERE id = ?"),
+      entryOutcome: db.prepare("UPDATE outbound_entries SET status = 'done', outcome = ? WHERE id = ?"),
+      deleteList: db.prepare('DELETE FROM outbound_lists WHERE id = ?'),
+      figureCalls: db.prepare(`
+        SELECT call_id AS callId, direction, number, started_at AS startedAt, answered_at AS answeredAt,
+          ended_at AS endedAt, end_cause AS endCause, hold_ms AS holdMs
+        FROM call_log WHERE started_at >= ? AND started_at < ? ORDER BY started_at`),
+      figureWrapUps: db.prepare(`
+        SELECT call_id AS callId, started_at AS startedAt, submitted_at AS submittedAt, form
+        FROM wrapups WHERE started_at >= ? AND started_at < ?`),
+      figureStates: db.prepare(`
+        SELECT state, reason, started_at AS startedAt FROM agent_states
+        WHERE started_at >= coalesce((SELECT max(started_at) FROM agent_states WHERE started_at <= ?), ?)
+          AND started_at < ? ORDER BY started_at, id`),
+      figureCallbacks: db.prepare(`
+        SELECT status, due_at AS dueAt, updated_at AS updatedAt FROM callbacks
+        WHERE status = 'open' OR updated_at >= ?`),
       insertState: db.prepare('INSERT INTO agent_states (state, reason, started_at) VALUES (?, ?, ?)'),
       logCall: db.prepare(`
         INSERT INTO call_log (call_id, direction, number, customer_id, started_at, answered_at, ended_at, end_cause, hold_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING`),
     };
   }
+}
+
+interface EntryRow {
+  id: number;
+  position: number;
+  number: string;
+  name: string | null;
+  customer_id: number | null;
+  note: string;
+  status: OutboundEntry['status'];
+  outcome: OutboundOutcome | null;
+  attempts: number;
+  last_attempt_at: number | null;
+}
+
+function toEntry(row: EntryRow): OutboundEntry {
+  return {
+    id: row.id,
+    position: row.position,
+    number: row.number,
+    ...(row.name ? { name: row.name } : {}),
+    ...(row.customer_id !== null ? { customerId: row.customer_id } : {}),
+    note: row.note,
+    status: row.status,
+    ...(row.outcome ? { outcome: row.outcome } : {}),
+    attempts: row.attempts,
+    ...(row.last_attempt_at !== null ? { lastAttemptAt: row.last_attempt_at } : {}),
+  };
 }
 
 function toCallback(row: CallbackRow): Callback {

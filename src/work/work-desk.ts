@@ -7,6 +7,8 @@ import {
   wrapUpSchema,
   WRAPUP_FIELDS,
   type CallbacksView,
+  type OutboundList,
+  type OutboundOutcome,
   type WrapUpDraft,
   type WrapUpField,
   type WrapUpRules,
@@ -16,6 +18,8 @@ import type { Logger } from '../log/logger.js';
 import { initialAgentState, transition, type AgentEvent } from '../agent/state-machine.js';
 import { normaliseNumber } from '../customers/numbers.js';
 import { defaultDispositions, timeZoneForNumber } from './defaults.js';
+import { computeFigures, figuresCsv, localDay, localWeek } from './figures.js';
+import { parseOutboundCsv } from './outbound-csv.js';
 import { WorkError, type CallbackAction, type PendingWrapUp, type WorkStore, type WrapUpContext } from './store.js';
 
 export type WorkCommand =
@@ -24,7 +28,13 @@ export type WorkCommand =
   | { type: 'wrapup.submit'; callId: string; form: WrapUpDraft }
   | { type: 'callback.create'; number: string; customerId?: number; dueAt: number; note: string }
   | { type: 'callback.dial'; id: string }
-  | { type: 'callback.update'; id: string; action: 'done' | 'failed' | 'reschedule' | 'cancel'; dueAt?: number };
+  | { type: 'callback.update'; id: string; action: 'done' | 'failed' | 'reschedule' | 'cancel'; dueAt?: number }
+  | { type: 'outbound.import'; name: string; content: string }
+  | { type: 'outbound.next'; listId: number }
+  | { type: 'outbound.outcome'; entryId: number; outcome: OutboundOutcome; dueAt?: number }
+  | { type: 'outbound.remove'; listId: number }
+  | { type: 'figures.get'; period: 'today' | 'week' }
+  | { type: 'figures.csv'; period: 'today' | 'week' };
 
 export interface WorkDeskOptions {
   store: WorkStore;
@@ -61,6 +71,9 @@ export class WorkDesk {
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private breakHidden = false;
+  private outbound: OutboundList[] = [];
+  /** Calls dialled for an outbound entry: the entry's record pops with the call. */
+  private readonly entryCalls = new Map<string, number>();
 
   constructor(private readonly options: WorkDeskOptions) {
     this.now = options.now ?? Date.now;
@@ -71,6 +84,7 @@ export class WorkDesk {
   start(): void {
     this.pending = this.options.store.pendingWrapUps();
     this.callbacks = { open: this.options.store.openCallbacks(), reminding: [] };
+    this.outbound = this.options.store.outboundLists();
     for (const wrapUp of this.pending) this.agent = { ...this.agent, wrapUps: [...this.agent.wrapUps, wrapUp.call.id] };
     if (this.pending.length > 0) this.apply({ type: 'choose', state: 'available' });
     else this.persistState();
@@ -95,6 +109,10 @@ export class WorkDesk {
 
   declinedCalls(): DeclinedCall[] {
     return this.declined;
+  }
+
+  outboundLists(): OutboundList[] {
+    return this.outbound;
   }
 
   /**
@@ -186,6 +204,7 @@ export class WorkDesk {
         case 'wrapup.submit':
           return await this.submit(command.callId, command.form);
         case 'callback.create': {
+          if (command.dueAt <= this.now()) return invalid('due-time-past');
           const region = this.options.settings().phone.defaultRegion;
           const timeZone = timeZoneForNumber(command.number, region);
           const callback = await this.options.store.createCallback({
@@ -201,6 +220,89 @@ export class WorkDesk {
         }
         case 'callback.dial':
           return await this.dialCallback(command.id);
+        case 'outbound.import': {
+          const parsed = parseOutboundCsv(command.content, this.options.settings().phone.defaultRegion);
+          if (parsed.problem)
+            return {
+              ok: false,
+              error: { code: 'invalid', message: 'outbound-file', issues: [{ path: '', message: parsed.problem }] },
+            };
+          if (parsed.rows.length === 0)
+            return {
+              ok: false,
+              error: {
+                code: 'invalid',
+                message: 'outbound-empty',
+                issues: parsed.rejected.map((r) => ({ path: `line ${r.line}`, message: r.reason })),
+              },
+            };
+          const listId = await this.options.store.importOutbound(command.name, parsed.rows);
+          this.reloadOutbound();
+          return { ok: true, value: { listId, imported: parsed.rows.length, rejected: parsed.rejected } };
+        }
+        case 'outbound.next': {
+          const entry = await this.options.store.claimNextEntry(command.listId);
+          if (!entry) {
+            this.reloadOutbound();
+            return invalid('list-done');
+          }
+          const dialled = await this.options.dial(entry.number);
+          if (!dialled.ok) {
+            await this.options.store.releaseEntry(entry.id);
+            this.reloadOutbound();
+            return dialled;
+          }
+          const callId = (dialled.value as { callId?: string } | undefined)?.callId;
+          if (callId) {
+            this.entryCalls.set(callId, entry.id);
+            if (entry.customerId !== undefined) await this.options.linkPop(callId, entry.customerId);
+          }
+          this.reloadOutbound();
+          return { ok: true, value: { callId, entryId: entry.id } };
+        }
+        case 'outbound.outcome': {
+          if (command.outcome === 'not-now') {
+            if (command.dueAt === undefined) return invalid('due-time-needed');
+            if (command.dueAt <= this.now()) return invalid('due-time-past');
+          }
+          const entry = this.outbound.flatMap((list) => list.entries).find((e) => e.id === command.entryId);
+          if (!entry) return invalid('no-such-entry');
+          const region = this.options.settings().phone.defaultRegion;
+          const timeZone = timeZoneForNumber(entry.number, region);
+          await this.options.store.recordOutcome(
+            command.entryId,
+            command.outcome,
+            command.outcome === 'not-now'
+              ? {
+                  number: entry.number,
+                  ...(entry.customerId !== undefined ? { customerId: entry.customerId } : {}),
+                  dueAt: command.dueAt!,
+                  ...(timeZone ? { timeZone } : {}),
+                  note: entry.note,
+                }
+              : undefined,
+          );
+          this.reloadOutbound();
+          if (command.outcome === 'not-now') this.reloadCallbacks();
+          return { ok: true };
+        }
+        case 'outbound.remove':
+          await this.options.store.removeOutboundList(command.listId);
+          this.reloadOutbound();
+          return { ok: true };
+        case 'figures.get':
+        case 'figures.csv': {
+          const now = this.now();
+          const { from, to } = command.period === 'today' ? localDay(now) : localWeek(now);
+          const rows = this.options.store.figureRows(from, to);
+          return {
+            ok: true,
+            value:
+              command.type === 'figures.get'
+                ? computeFigures(command.period, now, rows, this.options.settings().ui.language)
+                : figuresCsv(command.period, now, rows, csvSeparator(this.options.settings().ui.language)),
+          };
+        }
         case 'callback.update': {
           if (command.action === 'reschedule' && command.dueAt === undefined) return invalid('due-time-needed');
           await this.options.store.updateCallback(command.id, command.action as CallbackAction, command.dueAt);
@@ -298,6 +400,9 @@ export class WorkDesk {
   /** The form as the call left it: the call notes as the summary, a callback when promised. */
   private prefill(call: Call, guidance: GuidanceRecord | undefined): WrapUpDraft {
     const fromCallback = this.callbackCalls.has(call.id);
+    const entryId = this.entryCalls.get(call.id);
+    const entry =
+      entryId === undefined ? undefined : this.outbound.flatMap((list) => list.entries).find((e) => e.id === entryId);
     return {
       ...EMPTY_WRAPUP,
       summary: guidance?.notes ?? '',
@@ -305,6 +410,7 @@ export class WorkDesk {
       callback: Boolean(guidance?.notNow),
       callbackNumber: call.remote.number,
       ...(fromCallback ? { reason: 'Callback' } : {}),
+      ...(entry ? { reason: entry.note || entry.name || '' } : {}),
     };
   }
 
@@ -375,6 +481,11 @@ export class WorkDesk {
     this.schedule();
   }
 
+  private reloadOutbound(): void {
+    this.outbound = this.options.store.outboundLists();
+    this.options.emit({ type: 'outbound', outbound: this.outbound });
+  }
+
   private emitWrapUps(): void {
     this.options.emit({ type: 'wrapups', wrapUps: this.wrapUpViews() });
   }
@@ -431,6 +542,11 @@ export class WorkDesk {
     }
     this.schedule();
   }
+}
+
+/** Spreadsheets where the comma is the decimal mark (Italian, Greek, Russian, Romanian) split CSV on ";". */
+function csvSeparator(language: string): ',' | ';' {
+  return (0.5).toLocaleString(language).includes(',') ? ';' : ',';
 }
 
 function invalid(message: string): CommandResult {

@@ -65,7 +65,7 @@ test('a call survives repeated cuts of the connection, and the customer can stil
   await talking(agent, peer);
   const call = agent.getByRole('region', { name: 'Current call' });
 
-  const cuts = Number(process.env.FLAP_CUTS ?? 12);
+  const cuts = Number(process.env.FLAP_CUTS ?? 6);
   for (let cut = 0; cut < cuts; cut++) {
     relay.cut();
     await expect(line(agent)).toContainText('Not registered');

@@ -76,6 +76,8 @@ function soon(minutes: number): { date: string; hours: number; minutes: number }
 test('wrap-up by keyboard, saved once committed, in the history and the outbox; its callback reminds and dials in one action', async ({
   browser,
 }) => {
+  // Two calls, a form filled key by key, a reminder: more than the default minute on a loaded machine.
+  test.setTimeout(120_000);
   const { page: agent, dataDir } = await openDesk(browser);
   const customer = await startBrowserPeer(browser, {
     pbx: stack.pbx,

@@ -336,3 +336,71 @@ describe('the shared form schema', () => {
     expect(localDateTime('2026-11-27', '09:05')).toBe(new Date(2026, 10, 27, 9, 5).getTime());
   });
 });
+
+describe('outbound lists', () => {
+  const csv = [
+    'Name,Number,Note',
+    'Giulia Bianchi,347 123 4567,Renewal offer',
+    'Nobody,not-a-number,',
+    '"Rossi, Mario",+39 06 1234 5678,"Asked about ""green"" tariffs"',
+    ',,',
+  ].join('\n');
+
+  it('imported from CSV in order (bad rows refused with their line), worked in order, each outcome kept', async () => {
+    const imported = await desk.dispatch({ type: 'outbound.import', name: 'Renewals', content: csv });
+    expect(imported).toMatchObject({
+      ok: true,
+      value: {
+        imported: 2,
+        rejected: [
+          { line: 3, reason: '"not-a-number" is not a phone number' },
+          { line: 5, reason: 'the number is missing' },
+        ],
+      },
+    });
+    const [list] = desk.outboundLists();
+    expect(list!.entries.map((entry) => [entry.position, entry.number, entry.name, entry.customerId])).toEqual([
+      [0, '+393471234567', 'Giulia Bianchi', customerId],
+      [1, '+390612345678', 'Rossi, Mario', undefined],
+    ]);
+    expect(list!.entries[1]!.note).toBe('Asked about "green" tariffs');
+
+    const first = await desk.dispatch({ type: 'outbound.next', listId: list!.id });
+    expect(first).toMatchObject({ ok: true, value: { callId: 'out-1' } });
+    expect(dialled).toEqual(['+393471234567']);
+    expect(desk.outboundLists()[0]!.entries[0]).toMatchObject({ status: 'calling', attempts: 1 });
+    // Not a good time: a callback at the agreed time, from the list.
+    expect(
+      await desk.dispatch({ type: 'outbound.outcome', entryId: list!.entries[0]!.id, outcome: 'not-now' }),
+    ).toMatchObject({
+      ok: false,
+      error: { message: 'due-time-needed' },
+    });
+    await desk.dispatch({
+      type: 'outbound.outcome',
+      entryId: list!.entries[0]!.id,
+      outcome: 'not-now',
+      dueAt: now + 3_600_000,
+    });
+    expect(desk.callbacksView().open[0]).toMatchObject({
+      number: '+393471234567',
+      source: 'outbound',
+      note: 'Renewal offer',
+    });
+
+    await desk.dispatch({ type: 'outbound.next', listId: list!.id });
+    expect(dialled.at(-1)).toBe('+390612345678');
+    await desk.dispatch({ type: 'outbound.outcome', entryId: list!.entries[1]!.id, outcome: 'reached' });
+    expect(desk.outboundLists()[0]!.entries.map((entry) => entry.outcome)).toEqual(['not-now', 'reached']);
+    expect(await desk.dispatch({ type: 'outbound.next', listId: list!.id })).toMatchObject({
+      ok: false,
+      error: { message: 'list-done' },
+    });
+  });
+
+  it('a file without a number column is refused in plain words', async () => {
+    const result = await desk.dispatch({ type: 'outbound.import', name: 'x', content: 'name,phone\nA,123' });
+    expect(result).toMatchObject({ ok: false, error: { message: 'outbound-file' } });
+    expect(!result.ok && result.error.issues![0]!.message).toMatch(/column.*"number"/);
+  });
+});

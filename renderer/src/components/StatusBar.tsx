@@ -49,7 +49,7 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
 }
 
 /** Always visible: the line's state in words, and what the agent can do about it. */
-export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks';
+export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks' | 'figures';
 
 export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: Panel) => void }) {
   const { t } = useTranslation();
@@ -73,6 +73,13 @@ export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: P
           open={panel === 'callbacks'}
           onToggle={() => onPanel(panel === 'callbacks' ? 'calls' : 'callbacks')}
         />
+        <Button
+          className="button button--quiet"
+          aria-expanded={panel === 'figures'}
+          onPress={() => onPanel(panel === 'figures' ? 'calls' : 'figures')}
+        >
+          {t('figures.title')}
+        </Button>
         {canConnect ? (
           <Button className="button" onPress={() => void send({ type: 'line.connect' })}>
             {t('line.connect')}

@@ -1,9 +1,11 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import type { CustomerCard, CustomerSummary, ServiceLine } from '../../../../src/contract/index.js';
+import { dueText } from '../work/workText.js';
 import { CustomerForm } from './CustomerForm.js';
+import { ScheduleCallback } from './ScheduleCallback.js';
 
 export function customerName(
   customer: Pick<CustomerSummary, 'title' | 'givenName' | 'familyName' | 'company'>,
@@ -52,7 +54,15 @@ export function ServiceLineNote({ line }: { line?: ServiceLine }) {
 export function CustomerRecord({ card, actions }: { card: CustomerCard; actions?: React.ReactNode }) {
   const { t, i18n } = useTranslation();
   const [editing, setEditing] = useState(false);
+  const [scheduling, setScheduling] = useState(false);
+  const [scheduled, setScheduled] = useState<string>();
+  const scheduleButton = useRef<HTMLButtonElement>(null);
   const { customer } = card;
+  const closeSchedule = () => {
+    setScheduling(false);
+    // The focus goes back where the form was opened, not to the top of the page.
+    requestAnimationFrame(() => scheduleButton.current?.focus());
+  };
   const keys = (['customerCode', 'dateOfBirth', 'postcode'] as const).filter((key) => customer.identification[key]);
   const open = card.cases.filter((c) => c.open);
   const closed = card.cases.filter((c) => !c.open).slice(0, 3);
@@ -143,7 +153,36 @@ export function CustomerRecord({ card, actions }: { card: CustomerCard; actions?
             {t('customer.edit')}
           </Button>
         )}
+        <Button
+          ref={scheduleButton}
+          className="button"
+          aria-expanded={scheduling}
+          onPress={() => {
+            setScheduled(undefined);
+            if (scheduling) closeSchedule();
+            else setScheduling(true);
+          }}
+        >
+          {t('callbacks.new.open')}
+        </Button>
       </div>
+      {scheduling && (
+        <ScheduleCallback
+          customerId={customer.id}
+          numbers={customer.phones.map((phone) => ({
+            value: phone.e164,
+            label: phone.label ? `${phone.label} · ${formatNumber(phone.e164)}` : formatNumber(phone.e164),
+          }))}
+          onScheduled={(dueAt) => {
+            setScheduled(t('callbacks.new.scheduled', { when: dueText(dueAt, Date.now(), i18n.language, t) }));
+            closeSchedule();
+          }}
+          onCancel={closeSchedule}
+        />
+      )}
+      <p role="status" className={scheduled ? 'record__scheduled' : 'visually-hidden'}>
+        {scheduled ?? ''}
+      </p>
       {editing && <CustomerForm card={card} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />}
     </article>
   );
