@@ -5,7 +5,8 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium
 
 export default defineConfig({
   testDir: 'tests',
-  timeout: 60_000,
+  // Two minutes: under two workers on two cores a call test can take three times its lone time.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   // Two files at a time: most of a call test is waiting (cuts, keepalives, ringing), and each file

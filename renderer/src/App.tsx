@@ -13,6 +13,7 @@ import { useSoftphone } from './state/store.js';
 import { BreakNotice } from './components/work/AgentStateControl.js';
 import { CallbacksPanel } from './components/work/CallbacksPanel.js';
 import { DeskNotices } from './components/work/DeskNotices.js';
+import { OutboundPanel } from './components/work/OutboundPanel.js';
 import { WrapUpPanel } from './components/work/WrapUpPanel.js';
 
 // The figures and their chart library load when the agent first opens them, not at start-up.
@@ -88,9 +89,9 @@ export function App() {
         ) : panel === 'health' ? (
           <LineHealthPanel />
         ) : (
-          // The sync, callbacks and figures panels take the customer column's place: the call controls stay
-          // where they are. The wrap-up and the guidance sit between them, never over the call controls; they
-          // go below them when narrow.
+          // The sync, callbacks, outbound and figures panels take the customer column's place: the call controls
+          // stay where they are. The wrap-up and the guidance sit between them, never over the call controls;
+          // they go below them when narrow.
           <>
             <DeskNotices />
             <div className={middle ? 'desk desk--guided' : 'desk'}>
@@ -105,6 +106,8 @@ export function App() {
                 <SyncPanel onClose={() => setPanel('calls')} />
               ) : panel === 'callbacks' ? (
                 <CallbacksPanel onClose={() => setPanel('calls')} />
+              ) : panel === 'outbound' ? (
+                <OutboundPanel onClose={() => setPanel('calls')} />
               ) : panel === 'figures' ? (
                 <Suspense fallback={<p className="pop__muted">{t('figures.loading')}</p>}>
                   <FiguresPanel onClose={() => setPanel('calls')} />

@@ -73,6 +73,8 @@ function panel(page: Page) {
 test('an unknown caller: the guidance follows the call through ringing, welcome, hold and hang-up by itself', async ({
   browser,
 }) => {
+  // A welcome of 8 s and a hold reminder of 10 s run on the clock: more than a minute on a loaded machine.
+  test.setTimeout(120_000);
   const { page: agent, dataDir } = await openGuidedDesk(browser);
   const customer = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1006', displayName: 'Nikos' });
   peers.push(customer);

@@ -5,10 +5,7 @@
  * sync-crash-child.ts) bundled with esbuild, so that a hundred starts take less than a minute.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../../src/customers/generator.js';
 import { migrate, openDatabase } from '../../src/storage/database.js';
@@ -16,8 +13,8 @@ import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { startCrmServer, type CrmServer } from '../../tools/crm/server.js';
 import { CrmStore } from '../../tools/crm/store.js';
 import { tempDir } from '../support/tmp.js';
+import { bundleChild, projectRoot as root } from '../support/bundle-child.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOKEN = 'crash-test-token';
 const KILLS = 100;
 
@@ -25,25 +22,11 @@ let dir: string;
 let cleanup: () => void;
 let crm: CrmServer;
 let child: string;
+let disposeChild: (() => void) | undefined;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir('sync-crash-'));
-  // Inside the project, so that the bundle's external packages resolve from its node_modules.
-  fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
-  child = path.join(fs.mkdtempSync(path.join(root, '.tmp', 'sync-crash-')), 'child.mjs');
-  await build({
-    entryPoints: [path.join(root, 'tests', 'support', 'sync-crash-child.ts')],
-    outfile: child,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // Everything but the native module in one file: a third of the start-up of resolving and
-    // loading zod, libphonenumber-js and pino from node_modules, a hundred times over.
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+  ({ file: child, dispose: disposeChild } = await bundleChild('sync-crash-child'));
   crm = await startCrmServer({ store: new CrmStore(path.join(dir, 'crm.sqlite')), tokens: [TOKEN] });
   crm.store.seed({ customers: 1500, seed: 21, history: true });
 });
@@ -52,7 +35,7 @@ afterAll(async () => {
   await crm?.close();
   crm?.store.close();
   cleanup?.();
-  if (child) fs.rmSync(path.dirname(child), { recursive: true, force: true });
+  disposeChild?.();
 });
 
 interface RunResult {

@@ -7,44 +7,30 @@
  * its callback), no wrap-up exists without its entry, and the database passes its integrity check.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../src/storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { tempDir } from '../support/tmp.js';
+import { bundleChild, projectRoot as root } from '../support/bundle-child.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SAVES = 1000;
 const MIN_KILLS = 15;
 
 let dir: string;
 let cleanup: () => void;
 let child: string;
+let disposeChild: (() => void) | undefined;
 
 beforeAll(async () => {
   ({ dir, cleanup } = tempDir('work-crash-'));
-  fs.mkdirSync(path.join(root, '.tmp'), { recursive: true });
-  child = path.join(fs.mkdtempSync(path.join(root, '.tmp', 'work-crash-')), 'child.mjs');
-  await build({
-    entryPoints: [path.join(root, 'tests', 'support', 'work-crash-child.ts')],
-    outfile: child,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+  ({ file: child, dispose: disposeChild } = await bundleChild('work-crash-child'));
 });
 
 afterAll(() => {
   cleanup?.();
-  if (child) fs.rmSync(path.dirname(child), { recursive: true, force: true });
+  disposeChild?.();
 });
 
 /** Runs the child until it is killed `killAfterMs` after it is ready; returns what it acknowledged. */

@@ -6,6 +6,7 @@ import { useSoftphone } from '../state/store.js';
 import { SyncIndicator } from './sync/SyncIndicator.js';
 import { AgentStateControl } from './work/AgentStateControl.js';
 import { CallbacksButton } from './work/CallbacksPanel.js';
+import { OutboundButton } from './work/OutboundPanel.js';
 
 function LineDescription({ line }: { line: LineState }) {
   const { t } = useTranslation();
@@ -49,7 +50,7 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
 }
 
 /** Always visible: the line's state in words, and what the agent can do about it. */
-export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks' | 'figures';
+export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks' | 'outbound' | 'figures';
 
 export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: Panel) => void }) {
   const { t } = useTranslation();
@@ -72,6 +73,10 @@ export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: P
         <CallbacksButton
           open={panel === 'callbacks'}
           onToggle={() => onPanel(panel === 'callbacks' ? 'calls' : 'callbacks')}
+        />
+        <OutboundButton
+          open={panel === 'outbound'}
+          onToggle={() => onPanel(panel === 'outbound' ? 'calls' : 'outbound')}
         />
         <Button
           className="button button--quiet"

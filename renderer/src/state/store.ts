@@ -19,6 +19,7 @@ import {
   type WrapUpView,
   type CallbacksView,
   type DeclinedCall,
+  type OutboundList,
   SYNC_OFF,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
@@ -70,6 +71,8 @@ interface WorkSlice {
   callbacks: CallbacksView;
   /** Incoming calls refused while the agent was not available, newest first. */
   declined: DeclinedCall[];
+  /** The outbound lists (campaigns from CSV files), each with its entries in order. */
+  outbound: OutboundList[];
 }
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
@@ -113,6 +116,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   wrapUps: [],
   callbacks: { open: [], reminding: [] },
   declined: [],
+  outbound: [],
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -132,6 +136,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           wrapUps: event.state.wrapUps,
           callbacks: event.state.callbacks,
           declined: event.state.declined,
+          outbound: event.state.outbound,
         });
         break;
       case 'history':
@@ -163,6 +168,9 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
         break;
       case 'declined':
         set({ declined: event.declined });
+        break;
+      case 'outbound':
+        set({ outbound: event.outbound });
         break;
       case 'health':
         set({ health: event.health });
