@@ -201,7 +201,7 @@ export class Core {
     this.registration = undefined;
     await this.sync.close();
     this.guidance.close();
-    this.work.close();
+    await this.work.shutdown();
     this.workStore.close();
     this.customers.close();
   }

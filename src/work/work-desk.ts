@@ -95,6 +95,19 @@ export class WorkDesk {
     clearTimeout(this.timer);
   }
 
+  /**
+   * The app is stopping: the state log says Offline from now, so that the figures do not count the
+   * night as Available. (A crash leaves the last state running until the next start.)
+   */
+  async shutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    try {
+      await this.options.store.recordState('offline', undefined, this.now());
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'the end of the working session could not be kept');
+    }
+  }
+
   agentState(): AgentState {
     return this.agent;
   }

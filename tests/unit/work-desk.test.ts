@@ -299,6 +299,19 @@ describe('timers', () => {
   });
 });
 
+describe('the state log', () => {
+  it('a stop writes Offline, so the figures do not count the time the app was closed', async () => {
+    now += 60_000;
+    await desk.shutdown();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare('SELECT state, started_at AS at FROM agent_states ORDER BY id').all()).toEqual([
+      { state: 'available', at: now - 60_000 },
+      { state: 'offline', at: now },
+    ]);
+    db.close();
+  });
+});
+
 describe('callbacks', () => {
   it('dialled with one action: the number is called and the attempt counted; then done', async () => {
     await desk.dispatch({
