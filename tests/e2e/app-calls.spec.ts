@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { attachHostLogs, type WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
 const hosts: WebHostProcess[] = [];
@@ -15,6 +15,7 @@ test.beforeAll(async () => {
 });
 // Each test's desks unregister when it ends, so that no desk of an earlier test is rung as well.
 test.afterEach(async () => {
+  await attachHostLogs(hosts);
   for (const host of hosts.splice(0)) await host.stop();
 });
 test.afterAll(async () => {

@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { getTestAccount } from '../../tools/pbx/accounts.js';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import type { BrowserPeer } from '../support/browser-peer/index.js';
-import { startWebHost, type WebHostProcess } from './stack.js';
+import { attachHostLogs, startWebHost, type WebHostProcess } from './stack.js';
 
 /**
  * An agent's desk: the web host in its own process with the account of `user` on the test PBX,
@@ -25,8 +25,7 @@ export async function openDesk(
     env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
   });
   hosts.push(web);
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(web.url);
+  const page = await web.open(browser);
   await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
   return page;
 }
@@ -65,6 +64,7 @@ export function useCallStack(): { readonly pbx: Pbx; hosts: WebHostProcess[]; pe
     pbx = await startPbx();
   });
   test.afterEach(async () => {
+    await attachHostLogs(stack.hosts);
     for (const peer of stack.peers.splice(0)) await peer.close();
     for (const host of stack.hosts.splice(0)) await host.stop();
   });

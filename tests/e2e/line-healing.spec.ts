@@ -8,7 +8,7 @@ import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { startBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.js';
 import { startFaultRelay, type FaultRelay } from '../support/fault-relay.js';
 import { openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { attachHostLogs, type WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
 let relay: FaultRelay;
@@ -25,8 +25,8 @@ test.afterEach(async () => {
   const info = test.info();
   if (info.status !== info.expectedStatus) {
     await info.attach('relay events', { body: relay.describe(), contentType: 'text/plain' });
-    for (const host of hosts) await info.attach('web host output', { body: host.output(), contentType: 'text/plain' });
   }
+  await attachHostLogs(hosts);
   for (const peer of peers.splice(0)) await peer.close();
   for (const host of hosts.splice(0)) await host.stop();
   await relay.close();

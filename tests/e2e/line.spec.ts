@@ -8,7 +8,7 @@ import { expect, test } from '@playwright/test';
 import { getTestAccount } from '../../tools/pbx/accounts.js';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { registerPeer, sendMessage } from '../support/sip-peer.js';
-import { startWebHost, type WebHostProcess } from './stack.js';
+import { attachHostLogs, startWebHost, type WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
 const hosts: WebHostProcess[] = [];
@@ -21,6 +21,7 @@ test.afterAll(async () => {
   await pbx?.stop();
 });
 test.afterEach(async () => {
+  await attachHostLogs(hosts);
   for (const host of hosts.splice(0)) await host.stop();
 });
 

@@ -100,8 +100,7 @@ async function openSeededDesk(browser: Browser): Promise<{ page: Page; dataDir: 
     prepare: seed,
   });
   hosts.push(web);
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(web.url);
+  const page = await web.open(browser);
   await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
   return { page, dataDir: web.dataDir };
 }

@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { startPbx, type Pbx } from '../../tools/pbx/pbx.js';
 import { startSipp, type SippResult, type SippRun } from '../support/sipp.js';
 import { deskTones, openDesk } from './desk.js';
-import type { WebHostProcess } from './stack.js';
+import { attachHostLogs, type WebHostProcess } from './stack.js';
 
 let pbx: Pbx;
 const hosts: WebHostProcess[] = [];
@@ -28,10 +28,8 @@ test.afterEach(async () => {
     if (failed) await testInfo.attach('sipp', { body: (await sipp.done).describe(), contentType: 'text/plain' });
   }
   // A desk left registered would make Kamailio fork the next test's INVITEs to it.
-  for (const host of hosts.splice(0)) {
-    if (failed) await testInfo.attach('web host output', { body: host.output(), contentType: 'text/plain' });
-    await host.stop();
-  }
+  await attachHostLogs(hosts);
+  for (const host of hosts.splice(0)) await host.stop();
   if (failed) await testInfo.attach('kamailio.log', { body: pbx.readLog().slice(-30_000), contentType: 'text/plain' });
 });
 test.afterAll(async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir, writeJson } from '../support/tmp.js';
@@ -10,6 +11,12 @@ export interface WebHostProcess {
   token: string;
   dataDir: string;
   output: () => string;
+  /**
+   * Opens the desk's page in a browser context of its own, closed when the host stops. A page left
+   * open after its host is gone keeps trying to reconnect and re-rendering its timers: a worker's
+   * browser collected dozens of them, and the machine's load with them.
+   */
+  open(browser: Browser): Promise<Page>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +78,7 @@ export async function startWebHost(
     child.once('exit', (code) => reject(new Error(`The web host exited with ${code}:\n${output}`)));
   });
   const parsed = new URL(url);
+  const contexts: BrowserContext[] = [];
   return {
     url,
     origin: parsed.origin,
@@ -78,7 +86,15 @@ export async function startWebHost(
     token: parsed.searchParams.get('token')!,
     dataDir,
     output: () => output,
+    async open(browser) {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(url);
+      return page;
+    },
     async stop() {
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
@@ -86,4 +102,19 @@ export async function startWebHost(
       if (!fs.existsSync(path.join(dataDir, 'keep'))) cleanup();
     },
   };
+}
+
+/**
+ * When the running test failed: each host's output and core log (personal data masked, as always)
+ * go into the report, before the hosts are stopped and their folders removed.
+ */
+export async function attachHostLogs(hosts: readonly WebHostProcess[]): Promise<void> {
+  const info = test.info();
+  if (info.status === info.expectedStatus) return;
+  for (const [index, host] of hosts.entries()) {
+    await info.attach(`web host ${index + 1} output`, { body: host.output(), contentType: 'text/plain' });
+    const log = path.join(host.dataDir, 'logs', 'core.log');
+    if (fs.existsSync(log))
+      await info.attach(`web host ${index + 1} core.log`, { path: log, contentType: 'text/plain' });
+  }
 }

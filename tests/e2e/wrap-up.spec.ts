@@ -56,8 +56,7 @@ async function openDesk(browser: Browser) {
     prepare: seed,
   });
   hosts.push(web);
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(web.url);
+  const page = await web.open(browser);
   await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
   return { page, dataDir: web.dataDir };
 }
