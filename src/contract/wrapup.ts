@@ -208,6 +208,8 @@ export const OutboundList = z.object({
   id: z.number().int(),
   name: z.string(),
   importedAt: z.number(),
+  /** A file the agent imported (theirs to remove), or a list the CRM gave (the CRM removes it). */
+  source: z.enum(['file', 'crm']),
   entries: z.array(OutboundEntry),
 });
 export type OutboundList = z.infer<typeof OutboundList>;

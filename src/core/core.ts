@@ -150,6 +150,7 @@ export class Core {
         // Scripts come through the sync too.
         this.scripts.refreshCrm();
       },
+      onOutboundChanged: () => this.work.outboundChanged(),
       tuning: ports.sync,
     });
     this.phone = new Phone({

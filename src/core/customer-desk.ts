@@ -16,6 +16,8 @@ interface DeskOptions {
   /** The desk wrote a change for the CRM (the sync pushes it soon). */
   onLocalChange?: () => void;
   now?: () => number;
+  /** How long a customer change waits for the write lock before it says "busy" (default 20 s). */
+  busyWaitMs?: number;
 }
 
 /**
@@ -107,14 +109,14 @@ export class CustomerDesk {
         return this.relink(pop, command.customerId, 'agent') ? { ok: true } : notFound();
       }
       case 'customers.create':
-        return this.change(() => {
+        return await this.change(() => {
           const id = this.cache.create(command.customer, this.options.region(), this.now());
           const pop = command.callId ? this.pops.get(command.callId) : undefined;
           if (pop) this.relink(pop, id, 'created');
           return { customerId: id };
         });
       case 'customers.update':
-        return this.change(() => {
+        return await this.change(() => {
           this.cache.update(command.customerId, command.changes, this.options.region(), this.now());
           // Every pop showing this customer shows the correction.
           for (const pop of this.pops.values()) {
@@ -226,22 +228,34 @@ export class CustomerDesk {
     this.emitStatus();
   }
 
-  private change(work: () => unknown): CommandResult {
-    try {
-      const value = work();
-      this.options.onLocalChange?.();
-      this.options.emit({ type: 'customers', customers: this.status() });
-      return { ok: true, value };
-    } catch (error) {
-      if (error instanceof CustomerChangeError) {
-        this.options.logger.warn({ code: error.code }, 'customer change refused');
-        return {
-          ok: false,
-          error: { code: 'invalid', message: error.code, issues: [{ path: '', message: error.message }] },
-        };
+  /**
+   * A change the agent made to the customer list, written at once or, when another connection holds
+   * the write lock (a page of the CRM's first sync, an import), tried again every 100 ms for up to
+   * 20 s: the agent's Save waits a moment instead of failing. Each try is a whole transaction, so a try that failed changed nothing.
+   */
+  private async change(work: () => unknown): Promise<CommandResult> {
+    const giveUpAt = Date.now() + (this.options.busyWaitMs ?? BUSY_WAIT_MS);
+    for (;;) {
+      try {
+        const value = work();
+        this.options.onLocalChange?.();
+        this.options.emit({ type: 'customers', customers: this.status() });
+        return { ok: true, value };
+      } catch (error) {
+        if (error instanceof CustomerChangeError && error.code === 'busy' && Date.now() < giveUpAt) {
+          await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+          continue;
+        }
+        if (error instanceof CustomerChangeError) {
+          this.options.logger.warn({ code: error.code }, 'customer change refused');
+          return {
+            ok: false,
+            error: { code: 'invalid', message: error.code, issues: [{ path: '', message: error.message }] },
+          };
+        }
+        this.options.logger.error({ err: error }, 'customer change failed');
+        return { ok: false, error: { code: 'internal', message: 'customer-change-failed' } };
       }
-      this.options.logger.error({ err: error }, 'customer change failed');
-      return { ok: false, error: { code: 'internal', message: 'customer-change-failed' } };
     }
   }
 
@@ -270,6 +284,9 @@ export class CustomerDesk {
 
 /** How many rejected rows the report on screen lists (all are counted). */
 const IMPORT_REJECTIONS_SHOWN = 50;
+/** How long a customer change waits for the write lock, and how often it tries. */
+const BUSY_WAIT_MS = 20_000;
+const BUSY_RETRY_MS = 100;
 
 function notFound(): CommandResult {
   return { ok: false, error: { code: 'invalid', message: 'customer-not-found' } };

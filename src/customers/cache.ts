@@ -268,7 +268,7 @@ export class CustomerCache {
       if (isBusy(error)) {
         throw new CustomerChangeError(
           'busy',
-          'The customer list is busy with an import; nothing was changed. Save again in a moment.',
+          'The customer list is kept busy by an import or the first sync; nothing was changed. Save again in a moment.',
         );
       }
       throw error;

@@ -24,6 +24,7 @@ export interface SyncClientOptions {
   logger: Logger;
   onStatus: (status: SyncStatus) => void;
   onCustomersChanged: () => void;
+  onOutboundChanged?: () => void;
   /** Faster retries and smaller pages for tests. */
   tuning?: Pick<SyncWorkerData, 'pageSize' | 'backoff' | 'timeoutMs'>;
 }
@@ -162,6 +163,8 @@ export class SyncClient {
         return this.setStatus(reply.status);
       case 'customers':
         return this.options.onCustomersChanged();
+      case 'outbound':
+        return this.options.onOutboundChanged?.();
       case 'resolved': {
         const waiting = this.decisions.get(reply.id);
         this.decisions.delete(reply.id);

@@ -19,6 +19,8 @@ export interface SyncEngineOptions {
   onStatus: (status: SyncStatus) => void;
   /** Customers were added, changed or removed in the cache (the desk refreshes its count). */
   onCustomersChanged?: () => void;
+  /** Outbound lists came, changed or went (the desk shows them anew). */
+  onOutboundChanged?: () => void;
   now?: () => number;
   random?: () => number;
 }
@@ -259,6 +261,7 @@ export class SyncEngine {
         if (fromScratch) this.advance(page.changes.length, firstPage ? page.remaining : undefined);
         firstPage = false;
         if (report.customersChanged > 0) this.options.onCustomersChanged?.();
+        if (report.outboundChanged > 0) this.options.onOutboundChanged?.();
         if (!page.more) return;
         // The agent wrote something during a long pull: it goes first.
         if (this.pushWanted) await this.pushAll();
@@ -278,7 +281,7 @@ export class SyncEngine {
    */
   private async applyInParts(changes: readonly SyncRecord[], cursor: string) {
     const chunk = this.options.writeChunk ?? DEFAULT_WRITE_CHUNK;
-    const total = { applied: 0, skipped: 0, customersChanged: 0 };
+    const total = { applied: 0, skipped: 0, customersChanged: 0, outboundChanged: 0 };
     for (let start = 0; ; start += chunk) {
       const last = start + chunk >= changes.length;
       const part = this.options.store.applyPage(
@@ -289,6 +292,7 @@ export class SyncEngine {
       total.applied += part.applied;
       total.skipped += part.skipped;
       total.customersChanged += part.customersChanged;
+      total.outboundChanged += part.outboundChanged;
       if (last) return total;
       await new Promise((resolve) => setImmediate(resolve));
     }

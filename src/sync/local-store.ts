@@ -13,11 +13,13 @@ import {
   InteractionData,
   KnowledgeData,
   LineData,
+  OutboundListData,
   ScriptData,
   type Mutation,
   type MutationResult,
   type SyncRecord,
 } from './protocol.js';
+import { OutboundListWriter } from '../work/outbound-sync.js';
 import { customerStream } from './outbox.js';
 
 /** A row of the outbox as the sync reads it. */
@@ -42,6 +44,8 @@ export interface PageReport {
   /** Records skipped: older than what the cache has, of a kind the desk does not keep, or unreadable. */
   skipped: number;
   customersChanged: number;
+  /** Outbound lists added, changed or removed by the CRM. */
+  outboundChanged: number;
 }
 
 export class SyncDecisionError extends Error {
@@ -64,6 +68,7 @@ const DOCUMENT_KINDS = { script: ScriptData, disposition: DispositionData, knowl
 export class SyncLocalStore {
   private readonly repo: CustomerRepository;
   private readonly writer: BulkCustomerWriter;
+  private readonly outbound: OutboundListWriter;
   private readonly sql;
 
   constructor(
@@ -72,6 +77,7 @@ export class SyncLocalStore {
   ) {
     this.repo = new CustomerRepository(db);
     this.writer = new BulkCustomerWriter(db);
+    this.outbound = new OutboundListWriter(db);
     const prepare = (source: string) => db.prepare(source);
     this.sql = {
       getState: prepare('SELECT value FROM sync_state WHERE key = ?').pluck(),
@@ -174,12 +180,13 @@ export class SyncLocalStore {
     // IMMEDIATE: see CustomerCache.write; these read, then write, beside the desk's connection.
     return this.db
       .transaction(() => {
-        const report: PageReport = { applied: 0, skipped: 0, customersChanged: 0 };
+        const report: PageReport = { applied: 0, skipped: 0, customersChanged: 0, outboundChanged: 0 };
         for (const change of changes) {
           const applied = this.applyRecord(change);
           if (applied) report.applied += 1;
           else report.skipped += 1;
           if (applied && change.kind === 'customer') report.customersChanged += 1;
+          if (applied && change.kind === 'outboundList') report.outboundChanged += 1;
         }
         if (cursor !== undefined) {
           this.setState('cursor', cursor);
@@ -204,6 +211,8 @@ export class SyncLocalStore {
       case 'disposition':
       case 'knowledge':
         return this.applyDocument(change, change.kind);
+      case 'outboundList':
+        return this.applyOutboundList(change);
       default:
         // A kind this desk does not keep (callbacks, wrap-ups, a kind added later): passed over.
         return false;
@@ -324,6 +333,14 @@ export class SyncLocalStore {
     if (!parsed.success) return false;
     this.repo.upsertLine(parsed.data, this.region(), change.id);
     return true;
+  }
+
+  private applyOutboundList(change: SyncRecord): boolean {
+    if (change.deleted)
+      return this.outbound.apply(change.id, change.version, change.updatedAt, undefined, this.region());
+    const parsed = OutboundListData.safeParse(change.data ?? {});
+    if (!parsed.success) return false;
+    return this.outbound.apply(change.id, change.version, change.updatedAt, parsed.data, this.region());
   }
 
   private applyDocument(change: SyncRecord, kind: keyof typeof DOCUMENT_KINDS): boolean {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GuidanceRecord } from '../contract/guidance.js';
+import { OutboundOutcome } from '../contract/wrapup.js';
 
 /**
  * The CRM sync protocol, version 1 (docs/sync-protocol.md explains it): the wire shapes both the
@@ -21,6 +22,8 @@ export const RECORD_KINDS = [
   'knowledge',
   'callback',
   'wrapup',
+  'outboundList',
+  'outboundOutcome',
 ] as const;
 export const RecordKind = z.enum(RECORD_KINDS);
 export type RecordKind = z.infer<typeof RecordKind>;
@@ -107,6 +110,40 @@ export const KnowledgeData = z.object({
   language: text(35).optional(),
 });
 
+/**
+ * An outbound list (a campaign) the CRM gives the desk to work in order. Entries keep their ids
+ * across versions: the desk keeps the outcome of an entry it has called when the list changes.
+ */
+export const OutboundListData = z.object({
+  name: text(200).min(1),
+  entries: z
+    .array(
+      z.object({
+        id,
+        number: text(40).min(3),
+        name: text(200).optional(),
+        customerId: id.optional(),
+        note: text(2000).default(''),
+      }),
+    )
+    .max(10_000),
+});
+export type OutboundListData = z.infer<typeof OutboundListData>;
+
+/** What the desk sends when the agent records the outcome of a CRM list's entry. */
+export const OutboundOutcomeData = z.object({
+  listId: id,
+  entryId: id,
+  outcome: OutboundOutcome,
+  attempts: z.number().int().min(0),
+  at: z.number(),
+  number: text(40),
+  customerId: id.optional(),
+  /** The callback agreed with a "not now" (its callback.create travels beside it). */
+  callbackId: id.optional(),
+});
+export type OutboundOutcomeData = z.infer<typeof OutboundOutcomeData>;
+
 /** A record as the server sends it; `data` is read per kind by the client (see `readRecordData`). */
 export const SyncRecord = z.object({
   kind: z.string().min(1).max(40),
@@ -134,6 +171,7 @@ export const MUTATION_KINDS = [
   'wrapup.create',
   'callback.create',
   'callback.update',
+  'outbound.outcome',
 ] as const;
 export const MutationKind = z.enum(MUTATION_KINDS);
 export type MutationKind = z.infer<typeof MutationKind>;
@@ -190,6 +228,7 @@ export const RECORD_DATA = {
   script: ScriptData,
   disposition: DispositionData,
   knowledge: KnowledgeData,
+  outboundList: OutboundListData,
 } as const;
 
 /** What the server validates a mutation's `data` with, by kind. */
@@ -203,4 +242,5 @@ export const MUTATION_DATA = {
   'wrapup.create': z.looseObject({ customerId: id.optional(), interactionId: id.optional() }),
   'callback.create': z.looseObject({ customerId: id.optional() }),
   'callback.update': z.looseObject({ customerId: id.optional() }),
+  'outbound.outcome': OutboundOutcomeData,
 } as const;

@@ -38,6 +38,7 @@ export type SyncWorkerRequest =
 export type SyncWorkerReply =
   | { type: 'status'; status: SyncStatus }
   | { type: 'customers' }
+  | { type: 'outbound' }
   | { type: 'resolved'; id: number; ok: true }
   | { type: 'resolved'; id: number; ok: false; message: string }
   | { type: 'log'; line: string }
@@ -68,6 +69,7 @@ if (parentPort && data?.tag === SYNC_WORKER_TAG) {
       backoff: data.backoff,
       onStatus: (status) => send({ type: 'status', status }),
       onCustomersChanged: () => send({ type: 'customers' }),
+      onOutboundChanged: () => send({ type: 'outbound' }),
     });
     engine.start();
   } catch (error) {

@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.js';
 import { migrate, openDatabase, type Db } from '../storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../storage/migrations/index.js';
 import { customerStream, OutboxWriter } from '../sync/outbox.js';
+import type { OutboundOutcomeData } from '../sync/protocol.js';
 import { WriteQueue } from './write-queue.js';
 import type { CallbackRow as CallbackFigureRow, CallRow, StateRow, WrapUpRow } from './figures.js';
 
@@ -309,6 +310,29 @@ export class WorkStore {
     });
   }
 
+  /** The desk is running at `at` (see migration 008). */
+  heartbeat(at: number): Promise<void> {
+    return this.write((sql) => {
+      sql.heartbeat.run(at);
+    });
+  }
+
+  /**
+   * At start: when the last run ended without writing Offline (a crash, a power cut), closes its
+   * state log with Offline at the last heartbeat. Returns that time, or undefined when nothing
+   * needed closing.
+   */
+  closeUnfinishedSession(): Promise<number | undefined> {
+    return this.write((sql) => {
+      const last = sql.lastState.get() as { state: string; started_at: number } | undefined;
+      const seenAt = sql.lastSeen.get() as number | undefined;
+      if (!last || last.state === 'offline' || seenAt === undefined) return undefined;
+      const at = Math.max(seenAt, last.started_at);
+      sql.insertState.run('offline', null, at);
+      return at;
+    });
+  }
+
   /** Every ended call, for the agent's figures (known customer or not). */
   logCall(call: Call, customerId: number | undefined, holdMs: number): Promise<void> {
     return this.write((sql) => {
@@ -343,12 +367,15 @@ export class WorkStore {
   outboundLists(): OutboundList[] {
     const sql = this.sql;
     if (!sql) return [];
-    return (sql.lists.all() as { id: number; name: string; imported_at: number }[]).map((list) => ({
-      id: list.id,
-      name: list.name,
-      importedAt: list.imported_at,
-      entries: (sql.entries.all(list.id) as EntryRow[]).map(toEntry),
-    }));
+    return (sql.lists.all() as { id: number; name: string; imported_at: number; external_id: string | null }[]).map(
+      (list) => ({
+        id: list.id,
+        name: list.name,
+        importedAt: list.imported_at,
+        source: list.external_id === null ? ('file' as const) : ('crm' as const),
+        entries: (sql.entries.all(list.id) as EntryRow[]).map(toEntry),
+      }),
+    );
   }
 
   /** The list's next entry in order, marked as being called; undefined when none is left. */
@@ -379,7 +406,34 @@ export class WorkStore {
       const row = sql.entry.get(entryId) as EntryRow | undefined;
       if (!row) throw new WorkError('no-such-entry', 'There is no such entry in the outbound lists.');
       sql.entryOutcome.run(outcome, entryId);
-      if (callback) this.insertCallback(sql, outbox, { ...callback, source: 'outbound' });
+      const callbackId = callback ? this.insertCallback(sql, outbox, { ...callback, source: 'outbound' }) : undefined;
+      const listKey = sql.listKey.get(row.list_id) as string | null | undefined;
+      if (listKey && row.external_id) {
+        // A CRM list's entry: its outcome goes back to the CRM, with the customer's other changes.
+        const customer =
+          row.customer_id !== null
+            ? (sql.customerKey.get(row.customer_id) as { external_id: string } | undefined)
+            : undefined;
+        const at = this.now();
+        const data: OutboundOutcomeData = {
+          listId: listKey,
+          entryId: row.external_id,
+          outcome,
+          attempts: row.attempts,
+          at,
+          number: row.number,
+          ...(customer ? { customerId: customer.external_id } : {}),
+          ...(callbackId ? { callbackId } : {}),
+        };
+        outbox.add({
+          kind: 'outbound.outcome',
+          recordId: randomUUID(),
+          stream: customer ? customerStream(customer.external_id) : `outbound:${listKey}`,
+          ...(customer ? { customerId: row.customer_id! } : {}),
+          data,
+          createdAt: at,
+        });
+      }
       return toEntry(sql.entry.get(entryId) as EntryRow);
     });
   }
@@ -495,7 +549,8 @@ export class WorkStore {
       customerByNumber: db
         .prepare('SELECT customer_id FROM phones WHERE e164 = ? ORDER BY customer_id LIMIT 1')
         .pluck(),
-      lists: db.prepare('SELECT id, name, imported_at FROM outbound_lists ORDER BY imported_at, id'),
+      lists: db.prepare('SELECT id, name, imported_at, external_id FROM outbound_lists ORDER BY imported_at, id'),
+      listKey: db.prepare('SELECT external_id FROM outbound_lists WHERE id = ?').pluck(),
       entries: db.prepare('SELECT * FROM outbound_entries WHERE list_id = ? ORDER BY position'),
       entry: db.prepare('SELECT * FROM outbound_entries WHERE id = ?'),
       nextEntry: db.prepare(
@@ -522,6 +577,11 @@ export class WorkStore {
         SELECT status, due_at AS dueAt, updated_at AS updatedAt FROM callbacks
         WHERE status = 'open' OR updated_at >= ?`),
       insertState: db.prepare('INSERT INTO agent_states (state, reason, started_at) VALUES (?, ?, ?)'),
+      lastState: db.prepare('SELECT state, started_at FROM agent_states ORDER BY started_at DESC, id DESC LIMIT 1'),
+      lastSeen: db.prepare('SELECT seen_at FROM desk_heartbeat WHERE id = 1').pluck(),
+      heartbeat: db.prepare(
+        'INSERT INTO desk_heartbeat (id, seen_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at',
+      ),
       logCall: db.prepare(`
         INSERT INTO call_log (call_id, direction, number, customer_id, started_at, answered_at, ended_at, end_cause, hold_ms)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING`),
@@ -531,6 +591,8 @@ export class WorkStore {
 
 interface EntryRow {
   id: number;
+  list_id: number;
+  external_id: string | null;
   position: number;
   number: string;
   name: string | null;

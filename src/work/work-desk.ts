@@ -54,6 +54,8 @@ export interface WorkDeskOptions {
 /** Wrap-up fields a line requires when it says nothing: the summary (the disposition always). */
 const DEFAULT_REQUIRED: WrapUpField[] = ['summary'];
 const MAX_DECLINED = 20;
+/** How often the desk notes that it is running (a crashed run is closed at the last note). */
+const HEARTBEAT_MS = 60_000;
 
 /**
  * The agent's working day in the core: the state (through the state machine, every change kept
@@ -74,6 +76,7 @@ export class WorkDesk {
   private outbound: OutboundList[] = [];
   /** Calls dialled for an outbound entry: the entry's record pops with the call. */
   private readonly entryCalls = new Map<string, number>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: WorkDeskOptions) {
     this.now = options.now ?? Date.now;
@@ -82,6 +85,18 @@ export class WorkDesk {
 
   /** Reads what survived the last run: wrap-ups still to write put the agent in Wrap-up. */
   start(): void {
+    // First in the write queue: a run that crashed is closed at its last heartbeat, before this
+    // run's first state is written.
+    this.options.store
+      .closeUnfinishedSession()
+      .then((at) => {
+        if (at !== undefined)
+          this.options.logger.warn({ at: new Date(at).toISOString() }, 'the last run ended without a clean stop');
+      })
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'the last run could not be closed'));
+    this.beat();
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref?.();
     this.pending = this.options.store.pendingWrapUps();
     this.callbacks = { open: this.options.store.openCallbacks(), reminding: [] };
     this.outbound = this.options.store.outboundLists();
@@ -93,14 +108,22 @@ export class WorkDesk {
 
   close(): void {
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
+  }
+
+  private beat(): void {
+    this.options.store
+      .heartbeat(this.now())
+      .catch((error: unknown) => this.options.logger.debug({ err: error }, 'heartbeat not written'));
   }
 
   /**
    * The app is stopping: the state log says Offline from now, so that the figures do not count the
-   * night as Available. (A crash leaves the last state running until the next start.)
+   * night as Available. (After a crash, the next start closes the log at the last heartbeat.)
    */
   async shutdown(): Promise<void> {
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     try {
       await this.options.store.recordState('offline', undefined, this.now());
     } catch (error) {
@@ -300,6 +323,8 @@ export class WorkDesk {
           return { ok: true };
         }
         case 'outbound.remove':
+          // A list from the CRM is the CRM's to take back; it would come again with the next change.
+          if (this.outbound.find((list) => list.id === command.listId)?.source === 'crm') return invalid('crm-list');
           await this.options.store.removeOutboundList(command.listId);
           this.reloadOutbound();
           return { ok: true };
@@ -492,6 +517,11 @@ export class WorkDesk {
     this.callbacks = { open, reminding: this.callbacks.reminding.filter((id) => ids.has(id)) };
     this.options.emit({ type: 'callbacks', callbacks: this.callbacks });
     this.schedule();
+  }
+
+  /** The sync brought, changed or took away outbound lists. */
+  outboundChanged(): void {
+    this.reloadOutbound();
   }
 
   private reloadOutbound(): void {

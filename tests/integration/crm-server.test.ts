@@ -165,7 +165,15 @@ describe('reference CRM: pull', () => {
     expect([...records].sort(byOrder)).toEqual(records);
 
     const kinds = new Set(records.map((record) => record.kind));
-    expect([...kinds].sort()).toEqual(['case', 'customer', 'disposition', 'interaction', 'knowledge', 'line']);
+    expect([...kinds].sort()).toEqual([
+      'case',
+      'customer',
+      'disposition',
+      'interaction',
+      'knowledge',
+      'line',
+      'outboundList',
+    ]);
     expect(records.filter((record) => record.kind === 'customer')).toHaveLength(CUSTOMERS);
     for (const record of records) {
       const schema = RECORD_DATA[record.kind as keyof typeof RECORD_DATA];
@@ -457,7 +465,9 @@ describe('reference CRM: the store clock', () => {
     const report = store.seed({ customers: 3, seed: 99, history: false });
     const page = await pull(cursor);
     // The three customers (CUST-0000001…3 again, now version + 1) and the reference records.
-    expect(page.changes.length).toBe(report.customers + report.lines + report.dispositions + report.knowledge);
+    expect(page.changes.length).toBe(
+      report.customers + report.lines + report.dispositions + report.knowledge + report.outboundLists,
+    );
     expect(page.changes.find((record) => record.id === 'CUST-0000003')?.version).toBeGreaterThan(1);
   });
 });

@@ -24,13 +24,14 @@ function seed(work: (repo: CustomerRepository, db: Db) => void): void {
   db.close();
 }
 
-function openDesk(): CustomerDesk {
+function openDesk(busyWaitMs?: number): CustomerDesk {
   desk = new CustomerDesk({
     file,
     logger: silentLogger(),
     region: () => 'IT',
     emit: (e) => events.push(e),
     now: () => 1000,
+    ...(busyWaitMs !== undefined ? { busyWaitMs } : {}),
   });
   desk.open();
   return desk;
@@ -221,7 +222,7 @@ describe("the agent's own edits", () => {
     expect(desk.status().pendingChanges).toBe(0);
   });
 
-  it('while another connection holds the write lock (an import), says "busy" at once and changes nothing', async () => {
+  it('while another connection holds the write lock (the first sync, an import), a correction waits for it, then is saved', async () => {
     let id = 0;
     seed((repo) => {
       id = repo.upsertCustomer(
@@ -232,32 +233,56 @@ describe("the agent's own edits", () => {
     openDesk();
     const importer = openDatabase(file);
     importer.exec('BEGIN IMMEDIATE');
+    let settled = false;
+    const saving = desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } });
+    void saving.then(() => (settled = true));
     try {
-      const started = Date.now();
-      const result = await desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } });
-      expect(result).toMatchObject({ ok: false, error: { message: 'busy' } });
-      expect(Date.now() - started).toBeLessThan(2000); // it did not wait the default 5 s
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Still waiting, not refused: the agent's Save shows it is busy.
+      expect(settled).toBe(false);
       // Reads go on meanwhile (WAL): a ringing call still pops; its customer is found.
       desk.callsChanged([call('c1', '+393471234567')]);
       expect(desk.view()[0]!.card?.customer.id).toBe(id);
       // A call that ends meanwhile waits in memory for the lock, and is not lost.
       desk.callEnded(call('c1', '+393471234567', { state: 'ended', endedAt: 900, end: { cause: 'local-hangup' } }));
-      expect(value<unknown>(await desk.dispatch({ type: 'customers.card', customerId: id }))).toBeDefined();
     } finally {
       importer.exec('ROLLBACK');
       importer.close();
     }
-    value(await desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } }));
+    // The lock is free: the correction is written.
+    const saved = value<{ card: { customer: { company?: string } } }>(await saving);
+    expect(saved.card.customer.company).toBe('X');
     await expect
       .poll(
         async () =>
           value<{ interactions: unknown[] }>(await desk.dispatch({ type: 'customers.card', customerId: id }))
             .interactions,
-        {
-          timeout: 6000,
-        },
+        { timeout: 6000 },
       )
       .toHaveLength(1);
+  });
+
+  it('a lock held longer than the wait: "busy" in plain words, and nothing changed', async () => {
+    let id = 0;
+    seed((repo) => {
+      id = repo.upsertCustomer({ externalId: 'a', familyName: 'Bianchi', updatedAt: 1 }, 'IT');
+    });
+    openDesk(300);
+    const importer = openDatabase(file);
+    importer.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await desk.dispatch({ type: 'customers.update', customerId: id, changes: { company: 'X' } });
+      expect(result).toMatchObject({ ok: false, error: { message: 'busy' } });
+      expect(!result.ok && result.error.issues?.[0]?.message).toContain('nothing was changed');
+    } finally {
+      importer.exec('ROLLBACK');
+      importer.close();
+    }
+    const card = value<{ customer: { company?: string } }>(
+      await desk.dispatch({ type: 'customers.card', customerId: id }),
+    );
+    expect(card.customer.company).toBeUndefined();
+    expect(desk.status().pendingChanges).toBe(0);
   });
 });
 

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/log/logger.js';
 import { migrate, openDatabase } from '../../src/storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { CustomerRepository } from '../../src/customers/repository.js';
+import { OutboundListWriter } from '../../src/work/outbound-sync.js';
 import { WorkStore } from '../../src/work/store.js';
 import { WorkDesk } from '../../src/work/work-desk.js';
 import { tempDir } from '../support/tmp.js';
@@ -312,6 +313,48 @@ describe('the state log', () => {
   });
 });
 
+describe('a run that ends without a clean stop', () => {
+  it('is closed with Offline at its last heartbeat when the app starts again', async () => {
+    desk.close();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const started = now;
+      const crashed = makeDesk();
+      crashed.start();
+      // Two heartbeats a minute apart, then the process dies (no shutdown, nothing else written).
+      now += 60_000;
+      vi.advanceTimersByTime(60_000);
+      now += 60_000;
+      vi.advanceTimersByTime(60_000);
+      await vi.waitFor(() => {
+        const db = new Database(file, { readonly: true });
+        const seen = db.prepare('SELECT seen_at FROM desk_heartbeat').pluck().get();
+        db.close();
+        expect(seen).toBe(started + 120_000);
+      });
+      // Three hours later the app starts again.
+      now += 3 * 3_600_000;
+      desk = makeDesk();
+      desk.start();
+      await vi.waitFor(() => {
+        const db = new Database(file, { readonly: true });
+        const rows = db.prepare('SELECT state, started_at AS at FROM agent_states ORDER BY id').all();
+        db.close();
+        expect(rows).toEqual([
+          // The run of beforeEach, left without a stop too: closed when `crashed` started.
+          { state: 'available', at: started },
+          { state: 'offline', at: started },
+          { state: 'available', at: started },
+          { state: 'offline', at: started + 120_000 },
+          { state: 'available', at: now },
+        ]);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe('callbacks', () => {
   it('dialled with one action: the number is called and the attempt counted; then done', async () => {
     await desk.dispatch({
@@ -408,6 +451,40 @@ describe('outbound lists', () => {
     expect(await desk.dispatch({ type: 'outbound.next', listId: list!.id })).toMatchObject({
       ok: false,
       error: { message: 'list-done' },
+    });
+  });
+
+  it('a list from the CRM is linked by customer id, cannot be removed at the desk, and its outcomes go to the outbox', async () => {
+    const db = openDatabase(file);
+    new OutboundListWriter(db).apply(
+      'outbound:renewals',
+      1,
+      now,
+      { name: 'Renewals', entries: [{ id: 'e1', number: '347 123 4567', customerId: 'crm-1', note: 'Offer' }] },
+      'IT',
+    );
+    desk.outboundChanged();
+    const [list] = desk.outboundLists();
+    expect(list).toMatchObject({ source: 'crm', entries: [{ number: '+393471234567', customerId, note: 'Offer' }] });
+    expect(await desk.dispatch({ type: 'outbound.remove', listId: list!.id })).toMatchObject({
+      ok: false,
+      error: { message: 'crm-list' },
+    });
+    await desk.dispatch({ type: 'outbound.next', listId: list!.id });
+    await desk.dispatch({ type: 'outbound.outcome', entryId: list!.entries[0]!.id, outcome: 'wrong-number' });
+    const sent = db.prepare("SELECT kind, stream, data FROM outbox WHERE kind = 'outbound.outcome'").all() as {
+      stream: string;
+      data: string;
+    }[];
+    db.close();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.stream).toBe('customer:crm-1');
+    expect(JSON.parse(sent[0]!.data)).toMatchObject({
+      listId: 'outbound:renewals',
+      entryId: 'e1',
+      outcome: 'wrong-number',
+      attempts: 1,
+      customerId: 'crm-1',
     });
   });
 

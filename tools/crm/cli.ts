@@ -110,7 +110,7 @@ async function main(): Promise<number> {
       console.error(
         `Seeded in ${(report.durationMs / 1000).toFixed(1)} s: ${number(report.customers)} customers, ` +
           `${number(report.cases)} cases, ${number(report.interactions)} contacts, ${report.lines} service lines, ` +
-          `${report.dispositions} dispositions, ${report.knowledge} knowledge snippets.`,
+          `${report.dispositions} dispositions, ${report.knowledge} knowledge snippets, ${report.outboundLists} outbound list.`,
       );
     }
     const token = values.token ?? randomBytes(24).toString('base64url');

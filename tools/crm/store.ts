@@ -148,6 +148,7 @@ export interface SeedReport {
   cases: number;
   interactions: number;
   lines: number;
+  outboundLists: number;
   dispositions: number;
   knowledge: number;
   durationMs: number;
@@ -276,6 +277,9 @@ const KNOWLEDGE = [
       'A caller who fails the check may still get general information.',
   },
 ];
+
+/** How many customers the seeded outbound list calls. */
+const OUTBOUND_LIST_SIZE = 12;
 
 export class CrmStore {
   /** For admin and tests (EXPLAIN QUERY PLAN, counts); the store's methods keep its invariants. */
@@ -460,9 +464,11 @@ export class CrmStore {
       case 'customer.create':
       case 'wrapup.create':
       case 'callback.create':
+      case 'outbound.outcome':
       case 'interaction.create': {
         if (existing) return reject(id, 'exists', `A record with the id ${recordId} exists already.`);
-        const kind = mutation.kind.slice(0, mutation.kind.indexOf('.'));
+        const kind =
+          mutation.kind === 'outbound.outcome' ? 'outboundOutcome' : mutation.kind.slice(0, mutation.kind.indexOf('.'));
         if (kind === 'interaction') {
           const customerId = data.customerId as string;
           const customer = this.sql.get.get(customerId);
@@ -619,11 +625,14 @@ export class CrmStore {
       interactions: 0,
       lines: 0,
       dispositions: 0,
+      outboundLists: 0,
       knowledge: 0,
       durationMs: 0,
     };
     const generator = new CustomerGenerator({ seed: options.seed, now: options.now });
     const insert = this.sql.seedUpsert;
+    // The first customers with a number make the demo outbound list (a renewal campaign).
+    const callList: { id: string; number: string; customerId: string; name?: string }[] = [];
     const batchSize = 50_000;
     let maxTime = this.lastUpdatedAt;
     const stamp = (time: number) => {
@@ -638,8 +647,14 @@ export class CrmStore {
       for (let i = 0; i < count; i++) {
         const generated = generator.next();
         const c = generated.customer;
-        insert.run(c.externalId, 'customer', at(c.updatedAt), JSON.stringify(customerData(generated)));
+        const data = customerData(generated);
+        insert.run(c.externalId, 'customer', at(c.updatedAt), JSON.stringify(data));
         report.customers++;
+        const number = data.phones[0]?.number;
+        if (number && callList.length < OUTBOUND_LIST_SIZE) {
+          const name = [data.givenName, data.familyName].filter(Boolean).join(' ') || data.company;
+          callList.push({ id: `${c.externalId}-renewal`, number, customerId: c.externalId, ...(name ? { name } : {}) });
+        }
         if (!history) continue;
         for (const k of generated.cases) {
           const data = {
@@ -704,6 +719,14 @@ export class CrmStore {
       for (const { id, ...knowledge } of KNOWLEDGE) {
         insert.run(id, 'knowledge', at(), JSON.stringify({ ...knowledge, language: 'en' }));
         report.knowledge++;
+      }
+      if (callList.length > 0) {
+        const list = {
+          name: 'Contract renewals',
+          entries: callList.map((entry) => ({ ...entry, note: 'Contract ends this month: offer the renewal.' })),
+        };
+        insert.run('outbound:renewals', 'outboundList', at(), JSON.stringify(list));
+        report.outboundLists++;
       }
     })();
     this.lastUpdatedAt = Math.max(this.lastUpdatedAt, maxTime);

@@ -503,7 +503,10 @@ function ListView({ list, callUp, entryCalling }: { list: OutboundList; callUp: 
         <h3 id={titleId} className="outbound-list__name">
           {list.name}
         </h3>
-        <p className="outbound-list__progress">{t('outbound.progress', { done, total: entries.length })}</p>
+        <p className="outbound-list__progress">
+          {list.source === 'crm' && <span className="tag">{t('outbound.fromCrm')}</span>}{' '}
+          {t('outbound.progress', { done, total: entries.length })}
+        </p>
       </header>
       <div className="outbound-list__bar" aria-hidden="true">
         <span style={{ width: `${percent}%` }} />
@@ -516,7 +519,7 @@ function ListView({ list, callUp, entryCalling }: { list: OutboundList; callUp: 
         >
           {t('outbound.callNext')}
         </Button>
-        <RemoveButton name={list.name} isDisabled={busy} onRemove={() => void remove()} />
+        {list.source === 'file' && <RemoveButton name={list.name} isDisabled={busy} onRemove={() => void remove()} />}
       </div>
       {(callUp || entryCalling) && !allDone && (
         <p className="field__help">{callUp ? t('outbound.waitCall') : t('outbound.waitOutcome')}</p>
