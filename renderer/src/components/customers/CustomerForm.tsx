@@ -1,6 +1,6 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { Button, FieldError, Form, Input, Label, TextArea, TextField } from 'react-aria-components';
+import { Button, Form, Input, Label, TextArea, TextField } from 'react-aria-components';
 import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
@@ -11,6 +11,7 @@ import {
   type CustomerDraft as Draft,
 } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
+import { FieldErrorMessage } from '../FormFields.js';
 
 /** What the agent types; turned into a draft and checked with the schema the core checks with. */
 const Fields = z.object({
@@ -84,9 +85,7 @@ function TextInput({ name, control, multiline }: { name: FieldName; control: Con
         >
           <Label>{t(`customer.field.${name}`)}</Label>
           {multiline ? <TextArea ref={field.ref} rows={3} /> : <Input ref={field.ref} spellCheck={false} />}
-          <FieldError className="field__error">
-            {fieldState.error?.message ? t(fieldState.error.message) : ''}
-          </FieldError>
+          <FieldErrorMessage message={fieldState.error?.message} />
         </TextField>
       )}
     />

@@ -1,11 +1,13 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId, useMemo, useState } from 'react';
-import { Button, FieldError, Input, Label, TextArea, TextField } from 'react-aria-components';
+import { Button, Input, Label, TextArea, TextField } from 'react-aria-components';
 import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { localDateTime } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
+import { FieldErrorMessage, NativeFieldError } from '../FormFields.js';
+import { FormCallbackWhen } from '../work/CallbackWhen.js';
 import { localInputs } from '../work/workText.js';
 
 const NOTE_MAX = 500;
@@ -44,29 +46,16 @@ function fieldOf(path: string): Field | undefined {
   return last === 'number' || last === 'note' ? last : undefined;
 }
 
-function TextInput({
-  name,
-  label,
-  control,
-  type = 'text',
-  autoFocus,
-}: {
-  name: 'number' | 'date' | 'time';
-  label: string;
-  control: Control<NewCallback>;
-  type?: string;
-  autoFocus?: boolean;
-}) {
-  const { t } = useTranslation();
+/** The number to call, typed: for a card without numbers. */
+function NumberInput({ label, control }: { label: string; control: Control<NewCallback> }) {
   return (
     <Controller
-      name={name}
+      name="number"
       control={control}
       render={({ field, fieldState }) => (
         <TextField
           className="field"
           name={field.name}
-          type={type}
           value={field.value}
           onChange={field.onChange}
           onBlur={field.onBlur}
@@ -75,16 +64,8 @@ function TextInput({
           validationBehavior="aria"
         >
           <Label>{label}</Label>
-          <Input
-            ref={field.ref}
-            autoComplete="off"
-            autoFocus={autoFocus}
-            maxLength={name === 'number' ? 40 : undefined}
-            inputMode={name === 'number' ? 'tel' : undefined}
-          />
-          <FieldError className="field__error">
-            {fieldState.error?.message ? t(fieldState.error.message, { defaultValue: fieldState.error.message }) : ''}
-          </FieldError>
+          <Input ref={field.ref} autoComplete="off" autoFocus maxLength={40} inputMode="tel" />
+          <FieldErrorMessage message={fieldState.error?.message} />
         </TextField>
       )}
     />
@@ -127,11 +108,7 @@ function NumberSelect({ numbers, control }: { numbers: NumberChoice[]; control: 
               </option>
             ))}
           </select>
-          {fieldState.error?.message && (
-            <span id={`${id}-error`} className="field__error">
-              {t(fieldState.error.message, { defaultValue: fieldState.error.message })}
-            </span>
-          )}
+          <NativeFieldError id={`${id}-error`} message={fieldState.error?.message} />
         </div>
       )}
     />
@@ -219,11 +196,16 @@ export function ScheduleCallback({
         {numbers.length > 0 ? (
           <NumberSelect numbers={numbers} control={control} />
         ) : (
-          <TextInput name="number" label={t('callbacks.new.number')} control={control} autoFocus />
+          <NumberInput label={t('callbacks.new.number')} control={control} />
         )}
         <div className="wrapup__row">
-          <TextInput name="date" label={t('callbacks.new.date')} control={control} type="date" />
-          <TextInput name="time" label={t('callbacks.new.time')} control={control} type="time" />
+          <FormCallbackWhen
+            control={control}
+            dateName="date"
+            timeName="time"
+            dateLabel={t('callbacks.new.date')}
+            timeLabel={t('callbacks.new.time')}
+          />
         </div>
         <Controller
           name="note"

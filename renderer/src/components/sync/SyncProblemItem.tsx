@@ -1,9 +1,10 @@
 import { useId, useState } from 'react';
-import { Button, Dialog, DialogTrigger, Heading, Popover } from 'react-aria-components';
+import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ContractError, SyncFieldDiff, SyncProblem } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
+import { ConfirmButton } from '../ConfirmDialog.js';
 import { dateTime, fieldLabel, formatValue, kindLabel } from './syncText.js';
 
 /** A command's refusal in the agent's words. */
@@ -63,44 +64,6 @@ function DiffTable({ fields, who, theirs }: { fields: SyncFieldDiff[]; who: stri
         </tbody>
       </table>
     </div>
-  );
-}
-
-/** Dropping a refused change takes it out of the send queue: the agent confirms first. */
-function DropButton({ who, isDisabled, onDrop }: { who: string; isDisabled: boolean; onDrop: () => void }) {
-  const { t } = useTranslation();
-  return (
-    <DialogTrigger>
-      <Button className="button" isDisabled={isDisabled}>
-        {t('sync.problem.drop')}
-      </Button>
-      <Popover className="confirm" placement="bottom start">
-        <Dialog role="alertdialog" className="confirm__dialog">
-          {({ close }) => (
-            <>
-              <Heading slot="title" className="confirm__title">
-                {t('sync.drop.title', { who })}
-              </Heading>
-              <p>{t('sync.drop.body')}</p>
-              <div className="call__actions">
-                <Button
-                  className="button button--danger"
-                  onPress={() => {
-                    close();
-                    onDrop();
-                  }}
-                >
-                  {t('sync.drop.confirm')}
-                </Button>
-                <Button className="button" autoFocus onPress={close}>
-                  {t('sync.drop.cancel')}
-                </Button>
-              </div>
-            </>
-          )}
-        </Dialog>
-      </Popover>
-    </DialogTrigger>
   );
 }
 
@@ -168,7 +131,17 @@ export function SyncProblemItem({ problem }: { problem: SyncProblem }) {
             <Button className="button button--primary" isDisabled={busy} onPress={() => void resolve('mine')}>
               {t('sync.problem.sendAgain')}
             </Button>
-            <DropButton who={who} isDisabled={busy} onDrop={() => void resolve('theirs')} />
+            {/* Dropping a refused change takes it out of the send queue: the agent confirms first. */}
+            <ConfirmButton
+              label={t('sync.problem.drop')}
+              placement="bottom start"
+              isDisabled={busy}
+              title={t('sync.drop.title', { who })}
+              body={t('sync.drop.body')}
+              confirmLabel={t('sync.drop.confirm')}
+              keepLabel={t('sync.drop.cancel')}
+              onConfirm={() => void resolve('theirs')}
+            />
           </>
         )}
       </div>

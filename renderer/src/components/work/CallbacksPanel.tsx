@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Button, Dialog, DialogTrigger, Heading, Input, Label, Popover, TextField } from 'react-aria-components';
+import { Button, Input, Label, TextField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import { localDateTime, type Callback, type Command } from '../../../../src/contract/index.js';
 import { useNow } from '../../hooks/useNow.js';
 import { useSoftphone } from '../../state/store.js';
+import { ConfirmButton } from '../ConfirmDialog.js';
 import { callbackWho, customerTime, dueText, localInputs } from './workText.js';
 
 /** How many callbacks are due now (their time has come), for the status bar's badge. */
@@ -30,44 +31,6 @@ export function CallbacksButton({ open, onToggle }: { open: boolean; onToggle: (
         </>
       )}
     </Button>
-  );
-}
-
-/** Cancelling a promise to call back: the agent confirms first. */
-function CancelButton({ who, onCancel, isDisabled }: { who: string; onCancel: () => void; isDisabled: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <DialogTrigger>
-      <Button className="button button--small" isDisabled={isDisabled}>
-        {t('callbacks.cancel')}
-      </Button>
-      <Popover className="confirm" placement="bottom end">
-        <Dialog role="alertdialog" className="confirm__dialog">
-          {({ close }) => (
-            <>
-              <Heading slot="title" className="confirm__title">
-                {t('callbacks.cancelTitle', { who })}
-              </Heading>
-              <p>{t('callbacks.cancelBody')}</p>
-              <div className="call__actions">
-                <Button
-                  className="button button--danger"
-                  onPress={() => {
-                    close();
-                    onCancel();
-                  }}
-                >
-                  {t('callbacks.cancelConfirm')}
-                </Button>
-                <Button className="button" autoFocus onPress={close}>
-                  {t('callbacks.cancelKeep')}
-                </Button>
-              </div>
-            </>
-          )}
-        </Dialog>
-      </Popover>
-    </DialogTrigger>
   );
 }
 
@@ -204,10 +167,17 @@ function CallbackItem({ callback, now, onDialled }: { callback: Callback; now: n
         >
           {t('callbacks.reschedule')}
         </Button>
-        <CancelButton
-          who={who}
+        {/* Cancelling a promise to call back: the agent confirms first. */}
+        <ConfirmButton
+          label={t('callbacks.cancel')}
+          className="button button--small"
+          placement="bottom end"
           isDisabled={busy}
-          onCancel={() => void run({ type: 'callback.update', id: callback.id, action: 'cancel' })}
+          title={t('callbacks.cancelTitle', { who })}
+          body={t('callbacks.cancelBody')}
+          confirmLabel={t('callbacks.cancelConfirm')}
+          keepLabel={t('callbacks.cancelKeep')}
+          onConfirm={() => void run({ type: 'callback.update', id: callback.id, action: 'cancel' })}
         />
       </div>
       {rescheduling && (

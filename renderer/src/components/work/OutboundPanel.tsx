@@ -1,18 +1,6 @@
 import type { TFunction } from 'i18next';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import {
-  Button,
-  Dialog,
-  DialogTrigger,
-  FieldError,
-  FileTrigger,
-  Heading,
-  Input,
-  Label,
-  Popover,
-  Text,
-  TextField,
-} from 'react-aria-components';
+import { Button, FileTrigger, Input, Label, Text, TextField } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 import {
   localDateTime,
@@ -23,6 +11,8 @@ import {
   type OutboundOutcome,
 } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
+import { ConfirmButton } from '../ConfirmDialog.js';
+import { CallbackWhen } from './CallbackWhen.js';
 import { localInputs } from './workText.js';
 
 /** What `outbound.import` takes at most (the contract's limit on the file's text). */
@@ -256,39 +246,27 @@ function NotNowForm({
         }
       }}
     >
-      <TextField
-        className="field"
-        type="date"
-        value={date}
-        onChange={(value) => {
-          setDate(value);
-          setDateError(undefined);
+      <CallbackWhen
+        date={{
+          label: t('outbound.date'),
+          value: date,
+          onChange: (value) => {
+            setDate(value);
+            setDateError(undefined);
+          },
+          error: dateError,
         }}
-        isRequired
-        isInvalid={Boolean(dateError)}
-        validationBehavior="aria"
-      >
-        <Label>{t('outbound.date')}</Label>
-        <Input />
-        <FieldError className="field__error">{dateError ? t(dateError) : ''}</FieldError>
-      </TextField>
-      <TextField
-        className="field"
-        type="time"
-        value={time}
-        onChange={(value) => {
-          setTime(value);
-          setTimeError(undefined);
+        time={{
+          label: t('outbound.time'),
+          value: time,
+          onChange: (value) => {
+            setTime(value);
+            setTimeError(undefined);
+          },
+          error: timeError,
+          autoFocus: true,
         }}
-        isRequired
-        isInvalid={Boolean(timeError)}
-        validationBehavior="aria"
-        autoFocus
-      >
-        <Label>{t('outbound.time')}</Label>
-        <Input />
-        <FieldError className="field__error">{timeError ? t(timeError) : ''}</FieldError>
-      </TextField>
+      />
       <div className="call__actions">
         <Button type="submit" className="button button--primary button--small" isDisabled={isDisabled}>
           {t('outbound.save')}
@@ -407,44 +385,6 @@ function EntryItem({ entry }: { entry: OutboundEntry }) {
   );
 }
 
-/** Removing a list: the agent confirms first. */
-function RemoveButton({ name, onRemove, isDisabled }: { name: string; onRemove: () => void; isDisabled: boolean }) {
-  const { t } = useTranslation();
-  return (
-    <DialogTrigger>
-      <Button className="button button--small" isDisabled={isDisabled}>
-        {t('outbound.remove')}
-      </Button>
-      <Popover className="confirm" placement="bottom end">
-        <Dialog role="alertdialog" className="confirm__dialog">
-          {({ close }) => (
-            <>
-              <Heading slot="title" className="confirm__title">
-                {t('outbound.removeTitle')}
-              </Heading>
-              <p>{t('outbound.removeBody', { name })}</p>
-              <div className="call__actions">
-                <Button
-                  className="button button--danger"
-                  onPress={() => {
-                    close();
-                    onRemove();
-                  }}
-                >
-                  {t('outbound.removeConfirm')}
-                </Button>
-                <Button className="button" autoFocus onPress={close}>
-                  {t('outbound.removeKeep')}
-                </Button>
-              </div>
-            </>
-          )}
-        </Dialog>
-      </Popover>
-    </DialogTrigger>
-  );
-}
-
 /** The entries shown: all of a short list; of a long one, a window from just before the next to call. */
 function useEntryWindow(entries: OutboundEntry[]) {
   const [more, setMore] = useState({ before: 0, after: 0 });
@@ -519,7 +459,20 @@ function ListView({ list, callUp, entryCalling }: { list: OutboundList; callUp: 
         >
           {t('outbound.callNext')}
         </Button>
-        {list.source === 'file' && <RemoveButton name={list.name} isDisabled={busy} onRemove={() => void remove()} />}
+        {/* Removing a list: the agent confirms first. */}
+        {list.source === 'file' && (
+          <ConfirmButton
+            label={t('outbound.remove')}
+            className="button button--small"
+            placement="bottom end"
+            isDisabled={busy}
+            title={t('outbound.removeTitle')}
+            body={t('outbound.removeBody', { name: list.name })}
+            confirmLabel={t('outbound.removeConfirm')}
+            keepLabel={t('outbound.removeKeep')}
+            onConfirm={() => void remove()}
+          />
+        )}
       </div>
       {(callUp || entryCalling) && !allDone && (
         <p className="field__help">{callUp ? t('outbound.waitCall') : t('outbound.waitOutcome')}</p>

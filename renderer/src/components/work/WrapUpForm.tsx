@@ -3,7 +3,6 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState, type Keyboard
 import {
   Button,
   ComboBox,
-  FieldError,
   Input,
   Label,
   ListBox,
@@ -23,6 +22,8 @@ import {
   type WrapUpView,
 } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
+import { CheckboxField, FieldErrorMessage, NativeFieldError, RequiredMark } from '../FormFields.js';
+import { FormCallbackWhen } from './CallbackWhen.js';
 import { timeOfDay } from './workText.js';
 import { markSubmitted, typedDrafts } from './wrapUpTracking.js';
 
@@ -56,15 +57,6 @@ function typingElsewhere(form: HTMLElement | null): boolean {
   return active.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName);
 }
 
-function RequiredMark() {
-  return (
-    <span aria-hidden="true" className="field__required">
-      {' '}
-      *
-    </span>
-  );
-}
-
 /** A text field (one line, or several) of the form, with its error in words. */
 function TextInput({
   name,
@@ -72,7 +64,6 @@ function TextInput({
   control,
   required,
   multiline,
-  type = 'text',
   inputRef,
 }: {
   name: FieldPath<WrapUpDraft>;
@@ -80,10 +71,8 @@ function TextInput({
   control: Control<WrapUpDraft>;
   required: boolean;
   multiline?: boolean;
-  type?: string;
   inputRef?: (element: HTMLInputElement | null) => void;
 }) {
-  const { t } = useTranslation();
   return (
     <Controller
       name={name}
@@ -92,7 +81,6 @@ function TextInput({
         <TextField
           className={multiline ? 'field field--area' : 'field'}
           name={field.name}
-          type={type}
           value={String(field.value ?? '')}
           onChange={field.onChange}
           onBlur={field.onBlur}
@@ -117,9 +105,7 @@ function TextInput({
               inputMode={name === 'callbackNumber' ? 'tel' : undefined}
             />
           )}
-          <FieldError className="field__error">
-            {fieldState.error?.message ? t(fieldState.error.message, { defaultValue: fieldState.error.message }) : ''}
-          </FieldError>
+          <FieldErrorMessage message={fieldState.error?.message} />
         </TextField>
       )}
     />
@@ -160,9 +146,7 @@ function Outcome({ control, view }: { control: Control<WrapUpDraft>; view: WrapU
               <span aria-hidden="true">▾</span>
             </Button>
           </div>
-          <FieldError className="field__error">
-            {fieldState.error?.message ? t(fieldState.error.message, { defaultValue: fieldState.error.message }) : ''}
-          </FieldError>
+          <FieldErrorMessage message={fieldState.error?.message} />
           <Popover className="select__popover combobox__popover" placement="bottom start">
             <ListBox
               className="combobox__list"
@@ -200,7 +184,6 @@ function Choice({
   options: Array<{ value: string; label: string }>;
   emptyAs?: string;
 }) {
-  const { t } = useTranslation();
   const id = useId();
   return (
     <Controller
@@ -244,46 +227,10 @@ function Choice({
                 </label>
               ))}
             </div>
-            {fieldState.error?.message && (
-              <span id={`${id}-error`} className="field__error">
-                {t(fieldState.error.message, { defaultValue: fieldState.error.message })}
-              </span>
-            )}
+            <NativeFieldError id={`${id}-error`} message={fieldState.error?.message} />
           </div>
         );
       }}
-    />
-  );
-}
-
-function CheckboxInput({
-  name,
-  label,
-  control,
-}: {
-  name: 'complaint' | 'callback';
-  label: string;
-  control: Control<WrapUpDraft>;
-}) {
-  return (
-    <Controller
-      name={name}
-      control={control}
-      render={({ field }) => (
-        <div className="field field--checkbox">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              ref={field.ref}
-              name={field.name}
-              checked={field.value}
-              onChange={(event) => field.onChange(event.target.checked)}
-              onBlur={field.onBlur}
-            />
-            <span>{label}</span>
-          </label>
-        </div>
-      )}
     />
   );
 }
@@ -320,11 +267,7 @@ function Severity({ control }: { control: Control<WrapUpDraft> }) {
               </option>
             ))}
           </select>
-          {fieldState.error?.message && (
-            <span id={`${id}-error`} className="field__error">
-              {t(fieldState.error.message, { defaultValue: fieldState.error.message })}
-            </span>
-          )}
+          <NativeFieldError id={`${id}-error`} message={fieldState.error?.message} />
         </div>
       )}
     />
@@ -521,7 +464,7 @@ export function WrapUpForm({ view, autoFocus }: { view: WrapUpView; autoFocus: b
           required={required('steps')}
           multiline
         />
-        <CheckboxInput name="complaint" label={t('wrapup.field.complaint')} control={control} />
+        <CheckboxField name="complaint" label={t('wrapup.field.complaint')} control={control} />
         {complaint && (
           <div className="wrapup__group wrapup__row">
             <TextInput
@@ -533,23 +476,17 @@ export function WrapUpForm({ view, autoFocus }: { view: WrapUpView; autoFocus: b
             <Severity control={control} />
           </div>
         )}
-        <CheckboxInput name="callback" label={t('wrapup.field.callback')} control={control} />
+        <CheckboxField name="callback" label={t('wrapup.field.callback')} control={control} />
         {callback && (
           <div className="wrapup__group">
             <div className="wrapup__row">
-              <TextInput
-                name="callbackDate"
-                label={t('wrapup.field.callbackDate')}
+              <FormCallbackWhen
                 control={control}
-                required
-                type="date"
-              />
-              <TextInput
-                name="callbackTime"
-                label={t('wrapup.field.callbackTime')}
-                control={control}
-                required
-                type="time"
+                dateName="callbackDate"
+                timeName="callbackTime"
+                dateLabel={t('wrapup.field.callbackDate')}
+                timeLabel={t('wrapup.field.callbackTime')}
+                requiredMark
               />
             </div>
             <TextInput name="callbackNumber" label={t('wrapup.field.callbackNumber')} control={control} required />
