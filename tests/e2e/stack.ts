@@ -17,6 +17,11 @@ export interface WebHostProcess {
    * browser collected dozens of them, and the machine's load with them.
    */
   open(browser: Browser): Promise<Page>;
+  /**
+   * Kills the host (SIGKILL: no clean stop, as in a crash or a power cut) and starts it again on
+   * the same data folder; the returned host replaces this one (push it onto the spec's hosts).
+   */
+  crashAndRestart(): Promise<WebHostProcess>;
   stop(): Promise<void>;
 }
 
@@ -30,19 +35,19 @@ const TEST_DEFAULTS = {
   work: { whenNotAvailable: 'ring' },
 };
 
+type HostOptions = {
+  settings?: unknown;
+  policy?: unknown;
+  env?: Record<string, string>;
+  /** Prepares the data folder before the host starts (e.g. a customer cache). */
+  prepare?: (dataDir: string) => void;
+};
+
 /**
  * Starts the web host the way a user does (`tsx main/web/cli.ts`), in its own process, with a
  * fresh data folder and optional user settings, policy and password.
  */
-export async function startWebHost(
-  options: {
-    settings?: unknown;
-    policy?: unknown;
-    env?: Record<string, string>;
-    /** Prepares the data folder before the host starts (e.g. a customer cache). */
-    prepare?: (dataDir: string) => void;
-  } = {},
-): Promise<WebHostProcess> {
+export async function startWebHost(options: HostOptions = {}): Promise<WebHostProcess> {
   const { dir, cleanup } = tempDir('softphone-e2e-');
   const dataDir = path.join(dir, 'data');
   writeJson(path.join(dataDir, 'settings.json'), { ...TEST_DEFAULTS, ...(options.settings as object | undefined) });
@@ -52,12 +57,21 @@ export async function startWebHost(
   }
   const policyFile = path.join(dir, 'policy.json');
   if (options.policy) writeJson(policyFile, options.policy);
+  return launch(dataDir, policyFile, cleanup, options.env);
+}
+
+async function launch(
+  dataDir: string,
+  policyFile: string,
+  cleanup: () => void,
+  env: Record<string, string> | undefined,
+): Promise<WebHostProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'main/web/cli.ts', '--data-dir', dataDir, '--port', '0'],
     {
       cwd: process.cwd(),
-      env: { ...process.env, HEADSET_SOFTPHONE_POLICY: policyFile, ...options.env },
+      env: { ...process.env, HEADSET_SOFTPHONE_POLICY: policyFile, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -79,6 +93,8 @@ export async function startWebHost(
   });
   const parsed = new URL(url);
   const contexts: BrowserContext[] = [];
+  // After crashAndRestart the folder belongs to the new host: this one's stop leaves it.
+  let handedOver = false;
   return {
     url,
     origin: parsed.origin,
@@ -93,13 +109,20 @@ export async function startWebHost(
       await page.goto(url);
       return page;
     },
+    async crashAndRestart() {
+      for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
+      child.kill('SIGKILL');
+      await exited;
+      handedOver = true;
+      return launch(dataDir, policyFile, cleanup, env);
+    },
     async stop() {
       for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
-      if (!fs.existsSync(path.join(dataDir, 'keep'))) cleanup();
+      if (!handedOver && !fs.existsSync(path.join(dataDir, 'keep'))) cleanup();
     },
   };
 }

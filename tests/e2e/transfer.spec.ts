@@ -85,6 +85,11 @@ test('attended transfer: the agent consults the target with the customer on hold
   await target.waitForAudioFlowing({ direction: 'both' });
   await expect(agent.getByRole('region', { name: 'Current call' })).toContainText('On hold while you consult 1003.');
   await consultation.getByLabel('Handover note').fill('Wants to move the contract to her daughter.');
+  // The note is kept with the customer's call and shown on it: that line moves the consultation's
+  // buttons down, so the click waits for it (a click during the shift can land beside the button).
+  await expect(agent.getByRole('region', { name: 'Current call' })).toContainText(
+    'Handover note: Wants to move the contract to her daughter.',
+  );
 
   await consultation.getByRole('button', { name: 'Complete transfer' }).click();
   const last = agent.getByRole('region', { name: 'Last call' });

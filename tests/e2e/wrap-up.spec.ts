@@ -5,6 +5,7 @@
  * agent in Wrap-up is not available: a call that comes then is declined and listed. Real calls: the
  * desk (web host) through a real Kamailio, customers as sip.js peers in Chromium.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test, type Browser } from '@playwright/test';
@@ -185,4 +186,97 @@ test('wrap-up by keyboard, saved once committed, in the history and the outbox; 
       .getByRole('heading'),
   ).toHaveText('Introduce yourself');
   await expect(state).toHaveAccessibleDescription(/On call/);
+});
+
+test('a callback from the card; a wrap-up whose time runs out moves the agent on and keeps the draft, through a crash; the day in My figures', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const user = '1005';
+  const web = await startWebHost({
+    settings: {
+      sip: { wsUrl: stack.pbx.wsUrl, user, domain: stack.pbx.domain, displayName: getTestAccount(user).displayName },
+      agent: { name: 'Marco Neri', company: 'Acme' },
+      work: {
+        wrapUpSeconds: 8,
+        wrapUpExpiry: 'available',
+        whenNotAvailable: 'decline',
+        notReadyReasons: [],
+        callbackReminderMinutes: 5,
+        breakReminderMinutes: 0,
+      },
+    },
+    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
+    prepare: seed,
+  });
+  hosts.push(web);
+  let agent = await web.open(browser);
+  await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  const customer = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1006' });
+  peers.push(customer);
+
+  await customer.call('sip:1005@pbx.test', { extraHeaders: ['P-Asserted-Identity: <sip:+393471234567@pbx.test>'] });
+  await agent.getByRole('region', { name: 'Incoming call' }).getByRole('button', { name: 'Answer' }).click();
+  await customer.waitForState((s) => s.session === 'established');
+
+  // During the call, a callback promised from the customer's card: tomorrow at 10:30.
+  const record = agent.getByRole('region', { name: "Caller's record" });
+  await record.getByRole('button', { name: 'Schedule a callback' }).click();
+  const form = agent.getByRole('region', { name: 'New callback' });
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  await form.getByLabel('Date').focus();
+  await agent.keyboard.type(
+    `${String(tomorrow.getMonth() + 1).padStart(2, '0')}${String(tomorrow.getDate()).padStart(2, '0')}${tomorrow.getFullYear()}`,
+  );
+  await form.getByLabel('Time').focus();
+  await agent.keyboard.type('1030A');
+  await form.getByLabel('Note').fill('Send the new tariff first');
+  await form.getByRole('button', { name: 'Save callback' }).click();
+  await expect(agent.getByText(/Callback scheduled for/)).toBeVisible();
+  await agent.getByRole('button', { name: 'Callbacks' }).click();
+  const callbacks = agent.getByRole('region', { name: 'Callbacks' });
+  await expect(callbacks).toContainText('Giulia Bianchi');
+  await expect(callbacks).toContainText('Send the new tariff first');
+
+  await customer.hangup();
+  const state = agent.getByRole('button', { name: 'Agent state' });
+  const reason = () =>
+    agent.getByRole('region', { name: 'Wrap-up' }).getByRole('textbox', { name: 'Reason for the call' });
+  await expect(reason()).toBeFocused();
+  await agent.keyboard.type('Meter reading question');
+  await expect(agent.getByText(/Draft kept/)).toBeVisible();
+
+  // Eight seconds of wrap-up, then on to Available by the policy: warned, the draft still there.
+  await expect(agent.getByText('Wrap-up time is up. Your draft is kept.')).toBeVisible({ timeout: 20_000 });
+  await expect(state).toHaveAccessibleDescription(/Available/);
+  await expect(reason()).toHaveValue('Meter reading question');
+
+  // The core dies (SIGKILL, no clean stop) and starts again: the draft comes back.
+  const restarted = await web.crashAndRestart();
+  hosts.push(restarted);
+  agent = await restarted.open(browser);
+  await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  await expect(reason()).toHaveValue('Meter reading question');
+  const wrapUp = agent.getByRole('region', { name: 'Wrap-up' });
+  await wrapUp.getByRole('combobox', { name: 'Outcome' }).fill('Resol');
+  await agent.keyboard.press('ArrowDown');
+  await agent.keyboard.press('Enter');
+  await wrapUp.getByRole('radio', { name: 'Yes' }).check();
+  await wrapUp.getByRole('textbox', { name: 'Summary' }).fill('Explained how the reading is estimated.');
+  await agent.keyboard.press('Control+Enter');
+  await expect(agent.getByRole('status').filter({ hasText: 'Wrap-up saved' })).toBeVisible();
+
+  // The agent's own day: the call, its resolution, the states with the time the app was down.
+  await agent.getByRole('button', { name: 'My figures' }).click();
+  const figures = agent.getByRole('region', { name: 'My figures' });
+  const tiles = figures.getByRole('list', { name: 'Summary' });
+  await expect(tiles.getByRole('listitem').filter({ hasText: 'Calls in' })).toContainText('1');
+  await expect(tiles.getByRole('listitem').filter({ hasText: 'First-contact resolution' })).toContainText('100');
+  await expect(figures.getByRole('list', { name: 'State timeline' }).getByRole('listitem')).toContainText([/Offline/]);
+  const download = agent.waitForEvent('download');
+  await figures.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await (await download).path();
+  const csv = fs.readFileSync(file, 'utf8');
+  expect(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[0]).toMatch(/^started,direction,number,/);
+  expect(csv).toMatch(/,in,\+393471234567,.*,resolved,/);
 });

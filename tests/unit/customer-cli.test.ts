@@ -8,6 +8,9 @@ import { migrate, openDatabase } from '../../src/storage/database.js';
 import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { tempDir } from '../support/tmp.js';
 
+/** A schema version from an app newer than this one. */
+const NEWER = CUSTOMER_MIGRATIONS.length + 1;
+
 // Each run starts tsx and a worker thread: a second or two on a busy 2-core machine.
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -94,7 +97,7 @@ describe('npm run seed and npm run import', () => {
     fs.mkdirSync(tooNew);
     const db = openDatabase(path.join(tooNew, CUSTOMER_DB_FILE));
     migrate(db, CUSTOMER_MIGRATIONS);
-    db.pragma('user_version = 7');
+    db.pragma(`user_version = ${NEWER}`);
     db.close();
 
     const [header, missing, what, region, newer, count0] = await Promise.all([
@@ -118,7 +121,7 @@ describe('npm run seed and npm run import', () => {
     });
     expect(newer.code).toBe(1);
     expect(newer.stderr).toContain(
-      `has schema version 7, but this version of the app knows versions up to ${CUSTOMER_MIGRATIONS.length}`,
+      `has schema version ${NEWER}, but this version of the app knows versions up to ${CUSTOMER_MIGRATIONS.length}`,
     );
     expect(count0).toMatchObject({
       code: 2,

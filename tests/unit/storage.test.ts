@@ -4,6 +4,9 @@ import { DatabaseTooNewError, migrate, openDatabase, type Db, type Migration } f
 import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { tempDir } from '../support/tmp.js';
 
+/** A schema version from an app newer than this one. */
+const NEWER = CUSTOMER_MIGRATIONS.length + 1;
+
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
@@ -73,7 +76,7 @@ describe('migrations keyed on user_version', () => {
 
   it('refuses a file from a newer version of the app, saying which versions, and leaves it alone', () => {
     const { db, file } = open();
-    db.pragma('user_version = 7');
+    db.pragma(`user_version = ${NEWER}`);
     const error = (() => {
       try {
         migrate(db, CUSTOMER_MIGRATIONS);
@@ -85,13 +88,13 @@ describe('migrations keyed on user_version', () => {
     expect(error).toMatchObject({
       code: 'database-too-new',
       file,
-      fileVersion: 7,
+      fileVersion: NEWER,
       knownVersion: CUSTOMER_MIGRATIONS.length,
     });
-    expect((error as Error).message).toContain('schema version 7');
+    expect((error as Error).message).toContain(`schema version ${NEWER}`);
     expect((error as Error).message).toContain(`versions up to ${CUSTOMER_MIGRATIONS.length}`);
     expect((error as Error).message).toContain('newer version of the app');
-    expect(db.pragma('user_version', { simple: true })).toBe(7);
+    expect(db.pragma('user_version', { simple: true })).toBe(NEWER);
     expect(tables(db)).toEqual([]);
   });
 

@@ -40,7 +40,7 @@ const names = () => db.prepare('SELECT external_id, given_name, version FROM cus
 describe('applying pulled pages', () => {
   it('stores customers with their numbers and moves the cursor with the page', () => {
     const report = store.applyPage([customer('C1', 1), customer('C2', 3, { givenName: 'Bruno' })], 'cur-1', 5000);
-    expect(report).toEqual({ applied: 2, skipped: 0, customersChanged: 2 });
+    expect(report).toEqual({ applied: 2, skipped: 0, customersChanged: 2, outboundChanged: 0 });
     expect(names()).toEqual([
       { external_id: 'C1', given_name: 'Anna', version: 1 },
       { external_id: 'C2', given_name: 'Bruno', version: 3 },
