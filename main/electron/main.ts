@@ -2,9 +2,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, powerMonitor, safeStorage, session, type BrowserWindow } from 'electron';
 import { APP_NAME, defaultPolicyPath } from '../../src/config/paths.js';
+import { validatePolicyFile } from '../../src/config/validate-policy.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
+import { argumentValue } from './arguments.js';
 import { IpcHost } from './ipc.js';
+import { LinkInbox } from './links.js';
 import { SafeStorageSecretStore } from './secret-store.js';
 import { hardenSession, installSecurityGuards } from './security.js';
 import { trustedOrigins } from './security-policy.js';
@@ -23,23 +26,48 @@ const preload = path.join(here, '..', 'preload', 'index.cjs');
 const devRendererUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const trusted = trustedOrigins(devRendererUrl);
 
-app.enableSandbox();
-registerAppScheme();
+// Click-to-dial links (tel:, callto:, sip:) wait in the inbox until the core runs.
+const links = new LinkInbox();
+app.on('open-url', (event, url) => {
+  event.preventDefault();
+  links.add(url);
+});
+links.fromArgs(process.argv);
 
-if (!app.requestSingleInstanceLock()) {
-  // Another instance is running; it focuses its window (second-instance below).
-  app.quit();
+// IT checks a policy file with the installed app: `<app> --validate-policy <file>` prints what is
+// wrong and exits (0 valid, 1 not) without opening a window or taking the single-instance lock.
+const policyToCheck = argumentValue(process.argv, '--validate-policy');
+if (policyToCheck !== undefined) {
+  const check = validatePolicyFile(path.resolve(policyToCheck));
+  process.stdout.write(`${check.lines.join('\n')}\n`);
+  app.exit(check.ok ? 0 : 1);
 } else {
-  void run();
+  start();
+}
+
+function start(): void {
+  app.enableSandbox();
+  registerAppScheme();
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance is running: it focuses its window and takes our tel:/sip: link
+    // (second-instance below), so a link clicked while the app runs reaches the running desk.
+    app.quit();
+  } else {
+    void run();
+  }
 }
 
 async function run(): Promise<void> {
   let window: BrowserWindow | undefined;
-  app.on('second-instance', () => {
+  const raise = () => {
     if (!window || window.isDestroyed()) return;
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
+  };
+  app.on('second-instance', (_event, argv) => {
+    raise();
+    links.fromArgs(argv);
   });
 
   const userData = app.getPath('userData');
@@ -94,6 +122,10 @@ async function run(): Promise<void> {
   } catch (error) {
     logger.error({ err: error }, 'the core could not start');
   }
+  links.attach((link) => {
+    raise();
+    void core.dispatch({ type: 'link.open', link });
+  });
 }
 
 async function stop(core: Core, ipc: IpcHost, logger: Logger): Promise<void> {

@@ -3,16 +3,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, defaultPolicyPath, APP_NAME } from '../../src/config/paths.js';
+import { validatePolicyFile } from '../../src/config/validate-policy.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger } from '../../src/log/logger.js';
 import { FileSecretStore } from '../../src/secrets/file-secret-store.js';
 import { startWebHost } from './server.js';
 
 const HELP = `Usage: npm run web -- [--config <file>] [--data-dir <dir>] [--port <n>]
+       npm run web -- --validate-policy <file>
 
   --data-dir <dir>  where settings, secrets and logs live (default: ${defaultDataDir()})
   --config <file>   the user settings file (default: <data-dir>/settings.json)
   --port <n>        the port on 127.0.0.1 to serve on (default: 8765; 0 picks a free one)
+  --validate-policy <file>
+                    check an IT policy file as the app reads it, print every problem and exit
+                    (status 0 when it is valid, 1 when it is not)
 
 The machine-wide policy file is read from ${defaultPolicyPath()}
 (override with HEADSET_SOFTPHONE_POLICY=<file>).
@@ -31,6 +36,7 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string' },
         port: { type: 'string', default: '8765' },
         help: { type: 'boolean', short: 'h' },
+        'validate-policy': { type: 'string' },
       },
     }).values;
   } catch (error) {
@@ -40,6 +46,11 @@ async function main(): Promise<void> {
   if (args.help) {
     console.log(HELP);
     return;
+  }
+  if (args['validate-policy'] !== undefined) {
+    const check = validatePolicyFile(path.resolve(args['validate-policy']));
+    for (const line of check.lines) (check.ok ? console.log : console.error)(line);
+    process.exit(check.ok ? 0 : 1);
   }
   const port = Number(args.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -13,6 +13,7 @@ import { useSoftphone } from './state/store.js';
 import { BreakNotice } from './components/work/AgentStateControl.js';
 import { CallbacksPanel } from './components/work/CallbacksPanel.js';
 import { DeskNotices } from './components/work/DeskNotices.js';
+import { DialLinkPrompt } from './components/DialLinkPrompt.js';
 import { OutboundPanel } from './components/work/OutboundPanel.js';
 import { WrapUpPanel } from './components/work/WrapUpPanel.js';
 
@@ -93,6 +94,7 @@ export function App() {
           // stay where they are. The wrap-up and the guidance sit between them, never over the call controls;
           // they go below them when narrow.
           <>
+            <DialLinkPrompt />
             <DeskNotices />
             <div className={middle ? 'desk desk--guided' : 'desk'}>
               <CallPanel />

@@ -28,6 +28,24 @@ else {
   // The network came back or went away: the line checks itself at once rather than at the next keepalive.
   for (const event of ['online', 'offline'] as const)
     window.addEventListener(event, () => void useSoftphone.getState().send({ type: 'host.event', event }));
+  // A click-to-dial link opened as this page's address (`…/?token=…&dial=tel:…`, e.g. from a CRM
+  // page): handed to the core once connected, which asks the agent before it dials. The parameter
+  // leaves the address at once, so a reload does not offer the same call again.
+  const params = new URLSearchParams(location.search);
+  const link = params.get('dial');
+  if (link) {
+    params.delete('dial');
+    history.replaceState(null, '', `${location.pathname}?${params.toString()}`);
+    const offer = () => void useSoftphone.getState().send({ type: 'link.open', link });
+    if (useSoftphone.getState().connection === 'open') offer();
+    else {
+      const stop = useSoftphone.subscribe((state) => {
+        if (state.connection !== 'open') return;
+        stop();
+        offer();
+      });
+    }
+  }
   const retrySounds = () => tones.update(useSoftphone.getState().calls, devices());
   window.addEventListener('pointerdown', retrySounds);
   window.addEventListener('keydown', retrySounds);

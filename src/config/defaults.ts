@@ -6,7 +6,7 @@ export const DEFAULT_SETTINGS: Settings = {
   agent: { name: '', company: '' },
   ui: { language: 'en' },
   phone: { defaultRegion: 'IT' },
-  calls: { dtmfMethod: 'rfc4733', declineCode: 486, callWaiting: 'ring', autoAnswer: false },
+  calls: { dtmfMethod: 'rfc4733', declineCode: 486, callWaiting: 'ring', autoAnswer: false, confirmLinks: true },
   audio: { input: '', output: '', ringer: '' },
   crm: { url: '', pullIntervalSeconds: 30 },
   guidance: { askBeforeHold: true, holdReminderSeconds: 45, autoAdvance: true, scriptsFolder: '' },

@@ -49,6 +49,13 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('media.attach') }),
   /** Place a call to a number (any common format) or a sip:/tel: address. */
   z.object({ type: z.literal('call.dial'), target: z.string().trim().min(1).max(256) }),
+  /**
+   * A click-to-dial link (tel:, callto:, sip:) handed over by the OS or the page's address: dialled
+   * after the agent confirms it (or at once, when `calls.confirmLinks` is off).
+   */
+  z.object({ type: z.literal('link.open'), link: z.string().max(2048) }),
+  /** The agent's answer to the link waiting for confirmation: call it, or not. */
+  z.object({ type: z.literal('link.answer'), call: z.boolean() }),
   z.object({ type: z.literal('call.answer'), callId: z.string() }),
   z.object({ type: z.literal('call.decline'), callId: z.string() }),
   /** Hang up an active call, or cancel one still ringing out. */
@@ -217,6 +224,14 @@ export const CallHistory = z.object({
 });
 export type CallHistory = z.infer<typeof CallHistory>;
 
+/** A click-to-dial link as the agent sees it: what it would call, or why it cannot. */
+export const DialLinkPrompt = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('confirm'), target: z.string(), number: z.string(), at: z.number() }),
+  /** Not a number or address the desk can call (shown, then dismissed by the agent). */
+  z.object({ kind: z.literal('unusable'), link: z.string(), at: z.number() }),
+]);
+export type DialLinkPrompt = z.infer<typeof DialLinkPrompt>;
+
 /** Everything the UI needs to draw itself from nothing. */
 export const StateSnapshot = z.object({
   app: AppInfo,
@@ -240,6 +255,8 @@ export const StateSnapshot = z.object({
   /** Incoming calls refused while the agent was not available, newest first (this session). */
   declined: z.array(DeclinedCall),
   outbound: z.array(OutboundList),
+  /** A click-to-dial link waiting for the agent's confirmation, or a link that could not be read. */
+  dialLink: DialLinkPrompt.nullable(),
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -255,6 +272,7 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('callbacks'), callbacks: CallbacksView }),
   z.object({ type: z.literal('declined'), declined: z.array(DeclinedCall) }),
   z.object({ type: z.literal('outbound'), outbound: z.array(OutboundList) }),
+  z.object({ type: z.literal('dialLink'), dialLink: DialLinkPrompt.nullable() }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

@@ -53,6 +53,8 @@ export const CallSettings = z.object({
   callWaiting: z.enum(['ring', 'decline'], { error: 'invalid.callWaiting' }),
   /** Answer by itself when the PBX asks for it (Call-Info answer-after, Alert-Info auto-answer). */
   autoAnswer: z.boolean({ error: 'invalid.boolean' }),
+  /** A tel:/sip:/callto: link from another program asks the agent before it dials. */
+  confirmLinks: z.boolean({ error: 'invalid.boolean' }),
 });
 
 /** Audio devices by their ids as the OS lists them; empty means the system default. */

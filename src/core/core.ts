@@ -5,6 +5,7 @@ import {
   type Command,
   type CommandResult,
   type CoreEvent,
+  type DialLinkPrompt,
   type LineState,
   type SettingsView,
   type StateSnapshot,
@@ -31,6 +32,7 @@ import { ScriptLibrary } from '../guidance/library.js';
 import type { ScriptsStatus } from '../contract/guidance.js';
 import { WorkStore } from '../work/store.js';
 import { WorkDesk, type WorkCommand } from '../work/work-desk.js';
+import { checkedLinkTarget } from './dial-links.js';
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -77,6 +79,7 @@ export class Core {
   private hasCrmToken = false;
   private readonly scripts: ScriptLibrary;
   private scriptsStatus: ScriptsStatus = { scripts: [], problems: [] };
+  private dialLink: DialLinkPrompt | null = null;
   private readonly guidance: CallGuidance;
   private readonly workStore: WorkStore;
   private readonly work: WorkDesk;
@@ -230,7 +233,33 @@ export class Core {
       callbacks: this.work.callbacksView(),
       declined: this.work.declinedCalls(),
       outbound: this.work.outboundLists(),
+      dialLink: this.dialLink,
     };
+  }
+
+  /**
+   * A click-to-dial link from another program: read as strictly as a number the agent types, then
+   * put before the agent to confirm (a web page could otherwise make the desk call anyone), or
+   * dialled at once where the setting says so. A newer link replaces one still waiting.
+   */
+  private async openLink(link: string): Promise<CommandResult> {
+    const checked = checkedLinkTarget(link, {
+      domain: this.settings.values.sip.domain,
+      defaultRegion: this.settings.values.phone.defaultRegion,
+    });
+    this.ports.logger.info({ usable: Boolean(checked) }, 'dial link received');
+    if (!checked) {
+      this.setDialLink({ kind: 'unusable', link: link.slice(0, 200), at: Date.now() });
+      return { ok: false, error: { code: 'invalid', message: 'link-unusable' } };
+    }
+    if (!this.settings.values.calls.confirmLinks) return this.phone.dial(checked.target);
+    this.setDialLink({ kind: 'confirm', ...checked, at: Date.now() });
+    return { ok: true };
+  }
+
+  private setDialLink(prompt: DialLinkPrompt | null): void {
+    this.dialLink = prompt;
+    this.emit({ type: 'dialLink', dialLink: prompt });
   }
 
   /** A window's media engine went away (closed, reloaded, crashed). */
@@ -247,6 +276,14 @@ export class Core {
         return { ok: true };
       case 'call.dial':
         return this.phone.dial(command.target);
+      case 'link.open':
+        return this.openLink(command.link);
+      case 'link.answer': {
+        const prompt = this.dialLink;
+        this.setDialLink(null);
+        if (!command.call || prompt?.kind !== 'confirm') return { ok: true };
+        return this.phone.dial(prompt.target);
+      }
       case 'call.answer':
         return this.phone.answer(command.callId);
       case 'call.decline':

@@ -127,3 +127,42 @@ test('calling out plays the ringback tone until the customer answers; the qualit
   await agent.getByRole('button', { name: 'Hang up' }).click();
   await callee.waitForState((s) => s.session === 'terminated');
 });
+
+test('a tel: link opened as the desk’s address asks first: Escape calls nobody, Enter calls; an unusable link is named', async ({
+  browser,
+}) => {
+  const agent = await openDesk(browser, stack.pbx, '1001', hosts);
+  const web = hosts.at(-1)!;
+  const callee = await startBrowserPeer(browser, {
+    pbx: stack.pbx,
+    user: '1004',
+    incoming: { mode: 'answer', afterMs: 300 },
+  });
+  peers.push(callee);
+  const open = (link: string) => agent.goto(`${web.url}&dial=${encodeURIComponent(link)}`);
+  const prompt = agent.getByRole('alertdialog', { name: 'Call from a link' });
+
+  await open('tel:1004');
+  await expect(prompt).toContainText('Another program asks to call 1004. Call now?');
+  // The link leaves the address at once: a reload does not offer the call again.
+  expect(new URL(agent.url()).searchParams.has('dial')).toBe(false);
+  await expect(prompt.getByRole('button', { name: 'Call', exact: true })).toBeFocused();
+  await agent.keyboard.press('Escape');
+  await expect(prompt).toHaveCount(0);
+  await expect(agent.getByRole('region', { name: 'Current call' })).toHaveCount(0);
+
+  // A SIP link's parameters and headers are dropped; Enter calls.
+  await open('sip:1004@pbx.test;transport=tcp?Subject=free%20money');
+  await expect(prompt).toContainText('Another program asks to call 1004.');
+  await agent.keyboard.press('Enter');
+  await callee.waitForState((s) => s.session === 'established');
+  const call = agent.getByRole('region', { name: 'Current call' });
+  await expect(call).toContainText('Connected');
+  await call.getByRole('button', { name: 'Hang up' }).click();
+  await callee.waitForState((s) => s.session === 'terminated');
+
+  await open('tel:call-me-maybe');
+  await expect(prompt).toContainText('This link holds no number or address the desk can call: tel:call-me-maybe');
+  await prompt.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(prompt).toHaveCount(0);
+});

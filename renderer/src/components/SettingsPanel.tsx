@@ -37,6 +37,7 @@ import {
   type SettingsView,
 } from '../../../src/contract/index.js';
 import { useSoftphone } from '../state/store.js';
+import { CheckboxField } from './FormFields.js';
 import { languageName } from './guidance/guidanceState.js';
 import { syncTone } from './sync/SyncIndicator.js';
 
@@ -179,33 +180,13 @@ function CheckboxSetting({
   locked: boolean;
 }) {
   const { t } = useTranslation();
-  const helpId = useId();
   return (
-    <Controller
+    <CheckboxField
       name={name}
       control={control}
-      render={({ field }) => (
-        <div className="field field--checkbox">
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              ref={field.ref}
-              name={field.name}
-              checked={field.value === true}
-              onChange={(event) => field.onChange(event.target.checked)}
-              onBlur={field.onBlur}
-              disabled={locked}
-              aria-describedby={locked ? helpId : undefined}
-            />
-            <span>{t(`settings.field.${name}`)}</span>
-          </label>
-          {locked && (
-            <p id={helpId} className="field__help">
-              🔒 {t('settings.locked')}
-            </p>
-          )}
-        </div>
-      )}
+      label={t(`settings.field.${name}`)}
+      disabled={locked}
+      help={locked ? <>🔒 {t('settings.locked')}</> : undefined}
     />
   );
 }
@@ -625,6 +606,7 @@ export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpen
               { id: 'yes', value: true, label: t('settings.autoAnswer.yes') },
             ]}
           />
+          <CheckboxSetting name="calls.confirmLinks" control={control} locked={locked('calls.confirmLinks')} />
         </fieldset>
         <fieldset>
           <legend>{t('settings.section.audio')}</legend>

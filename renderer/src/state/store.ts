@@ -20,6 +20,7 @@ import {
   type CallbacksView,
   type DeclinedCall,
   type OutboundList,
+  type DialLinkPrompt,
   SYNC_OFF,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
@@ -73,6 +74,8 @@ interface WorkSlice {
   declined: DeclinedCall[];
   /** The outbound lists (campaigns from CSV files), each with its entries in order. */
   outbound: OutboundList[];
+  /** A click-to-dial link waiting for the agent's yes or no (or one that could not be read). */
+  dialLink: DialLinkPrompt | null;
 }
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
@@ -117,6 +120,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   callbacks: { open: [], reminding: [] },
   declined: [],
   outbound: [],
+  dialLink: null,
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -137,6 +141,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           callbacks: event.state.callbacks,
           declined: event.state.declined,
           outbound: event.state.outbound,
+          dialLink: event.state.dialLink,
         });
         break;
       case 'history':
@@ -171,6 +176,9 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
         break;
       case 'outbound':
         set({ outbound: event.outbound });
+        break;
+      case 'dialLink':
+        set({ dialLink: event.dialLink });
         break;
       case 'health':
         set({ health: event.health });
