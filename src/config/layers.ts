@@ -73,8 +73,17 @@ export function readPolicyFile(file: string): LayerFile {
   const { data, problem, found } = readJson(file, 'policy');
   if (!found) return empty(file);
   if (problem) return { ...empty(file), found, problems: [problem] };
+  return readPolicyData(data, file);
+}
+
+/**
+ * A policy already parsed (the JSON file's content, or what the Windows registry or a macOS
+ * configuration profile gave in the same shape), checked key by key; `source` names it in problems.
+ */
+export function readPolicyData(data: unknown, source: string): LayerFile {
+  const file = source;
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return { ...empty(file), found, problems: [{ layer: 'policy', file, message: 'problem.policyNotObject' }] };
+    return { ...empty(file), found: true, problems: [{ layer: 'policy', file, message: 'problem.policyNotObject' }] };
   }
   const { settings, locked, ...rest } = data as Record<string, unknown>;
   const { values, problems } = readValues(settings, 'policy', file, 'settings');
@@ -90,7 +99,44 @@ export function readPolicyFile(file: string): LayerFile {
         problems.push({ layer: 'policy', file, key: 'locked', message: 'problem.lockedUnknown', detail: String(key) });
     }
   }
-  return { values, locked: lockedKeys, problems, found, file };
+  return { values, locked: lockedKeys, problems, found: true, file };
+}
+
+/** What an OS-managed policy source (registry, configuration profile) gave, as read by the host. */
+export interface OsPolicy {
+  /** Where it came from, as IT would name it (the registry key, the profile's file). */
+  source: string;
+  /** The policy file's shape; undefined when nothing could be read (see `problems`). */
+  data: unknown;
+  problems: string[];
+}
+
+/**
+ * The machine policy: the JSON file and the OS-managed policy together. The OS policy (Group
+ * Policy, a configuration profile) wins for a setting both set; a setting is locked when either
+ * locks it; the problems of both are listed.
+ */
+export function combinePolicies(file: LayerFile, os: OsPolicy | undefined): LayerFile {
+  if (!os) return file;
+  const managed =
+    os.data === undefined ? { ...empty(os.source), found: os.problems.length > 0 } : readPolicyData(os.data, os.source);
+  const problems = [
+    ...file.problems,
+    ...os.problems.map((detail): ConfigProblem => ({
+      layer: 'policy',
+      file: os.source,
+      message: 'problem.unreadable',
+      detail,
+    })),
+    ...managed.problems,
+  ];
+  return {
+    values: { ...file.values, ...managed.values },
+    locked: [...new Set([...file.locked, ...managed.locked])],
+    problems,
+    found: file.found || managed.found,
+    file: file.found ? file.file : managed.found ? os.source : file.file,
+  };
 }
 
 /** The agent's own settings file: `{ "sip": { … }, "ui": { … } }`. */

@@ -2,10 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SettingsPatch, type SettingKey, type Settings, type SettingsView } from '../contract/settings.js';
 import type { ContractError } from '../contract/messages.js';
-import { mergeLayers, readPolicyFile, readUserFile, type EffectiveSettings } from './layers.js';
+import {
+  combinePolicies,
+  mergeLayers,
+  readPolicyFile,
+  readUserFile,
+  type EffectiveSettings,
+  type OsPolicy,
+} from './layers.js';
 
 export type UpdateResult =
-  { ok: true; view: Omit<SettingsView, 'hasSipPassword' | 'hasCrmToken'> } | { ok: false; error: ContractError };
+  | { ok: true; view: Omit<SettingsView, 'hasSipPassword' | 'hasCrmToken' | 'hotkeyProblems'> }
+  | { ok: false; error: ContractError };
 
 /** Writes a file so that a crash leaves either the old or the new content, never half of it. */
 export function writeFileAtomic(file: string, content: string, mode = 0o600): void {
@@ -31,13 +39,14 @@ export class SettingsStore {
   /** The user file exists but could not be read as a whole; it is kept aside before the next write. */
   private userFileBroken = false;
 
-  constructor(readonly files: { policy?: string; user: string }) {
+  constructor(readonly files: { policy?: string; user: string; osPolicy?: () => OsPolicy | undefined }) {
     this.current = this.load();
   }
 
   /** Re-reads both files (the policy may have been changed by IT while the app runs). */
   load(): EffectiveSettings {
-    const policy = this.files.policy ? readPolicyFile(this.files.policy) : readPolicyFile('');
+    const file = this.files.policy ? readPolicyFile(this.files.policy) : readPolicyFile('');
+    const policy = combinePolicies(file, this.files.osPolicy?.());
     const user = readUserFile(this.files.user);
     this.userFileBroken = user.problems.some((problem) => problem.key === undefined);
     this.userValues = {};
@@ -53,7 +62,7 @@ export class SettingsStore {
     return this.current.values;
   }
 
-  view(): Omit<SettingsView, 'hasSipPassword' | 'hasCrmToken'> {
+  view(): Omit<SettingsView, 'hasSipPassword' | 'hasCrmToken' | 'hotkeyProblems'> {
     return {
       values: this.current.values,
       locked: this.current.locked,
