@@ -6,6 +6,7 @@ import { validatePolicyFile } from '../../src/config/validate-policy.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { argumentValue } from './arguments.js';
+import { attachDesktop, osPolicy } from './desktop.js';
 import { IpcHost } from './ipc.js';
 import { LinkInbox } from './links.js';
 import { SafeStorageSecretStore } from './secret-store.js';
@@ -81,7 +82,7 @@ async function run(): Promise<void> {
     app: { name: APP_NAME, version: app.getVersion(), host: 'electron' },
     dataDir: userData,
     logFile: path.join(userData, 'logs', 'core.log'),
-    settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json') },
+    settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json'), osPolicy },
     secrets: new SafeStorageSecretStore({ safeStorage, file: path.join(userData, 'secrets.bin'), logger }),
     logger,
   });
@@ -126,6 +127,18 @@ async function run(): Promise<void> {
     raise();
     void core.dispatch({ type: 'link.open', link });
   });
+  // The tray, incoming-call notifications, global hotkeys, start on login, no sleep during a call.
+  const desktop = attachDesktop(core, raise, logger);
+  app.on('will-quit', () => desktop.dispose());
+  // With the tray icon up, closing the window keeps the desk running (calls still ring and pop
+  // the window up); Quit in the tray menu, or the OS's quit, ends it.
+  const keepInTray = (event: Electron.Event) => {
+    if (stopping || !desktop.hasTray()) return;
+    event.preventDefault();
+    window?.hide();
+  };
+  window?.on('close', keepInTray);
+  app.on('browser-window-created', (_event, created) => created.on('close', keepInTray));
 }
 
 async function stop(core: Core, ipc: IpcHost, logger: Logger): Promise<void> {

@@ -18,4 +18,14 @@ export const DEFAULT_SETTINGS: Settings = {
     callbackReminderMinutes: 5,
     breakReminderMinutes: 50,
   },
+  desktop: {
+    startOnLogin: false,
+    raiseOnIncoming: true,
+    // Ctrl+Shift with the last F-keys: free in the usual office programs, and no AltGr clash
+    // (Ctrl+Alt is AltGr on many European keyboards).
+    hotkeyAnswer: 'CommandOrControl+Shift+F9',
+    hotkeyHangup: 'CommandOrControl+Shift+F10',
+    hotkeyHold: 'CommandOrControl+Shift+F11',
+    hotkeyMute: 'CommandOrControl+Shift+F12',
+  },
 };

@@ -35,6 +35,7 @@ const TEXTS: Record<string, string> = {
   'invalid.number': 'must be a whole number',
   'invalid.range': 'is outside the allowed range',
   'invalid.choice': 'is not one of the allowed choices',
+  'invalid.hotkey': 'must be modifiers and one key, such as CommandOrControl+Shift+F9 (a letter needs a modifier)',
 };
 
 export function problemText(problem: Pick<ConfigProblem, 'message' | 'detail'>): string {

@@ -129,6 +129,34 @@ export const WorkSettings = z.object({
     .max(480, 'invalid.range'),
 });
 
+/**
+ * A global hotkey as an Electron accelerator ("CommandOrControl+Shift+F9"): modifiers, then one key.
+ * A letter, digit or punctuation key needs a modifier (alone it would steal typing from every app);
+ * F-keys and media keys may stand alone. Empty for none.
+ */
+const MODIFIER = '(?:CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)';
+const FREE_KEY = '(?:F(?:[1-9]|1[0-9]|2[0-4])|MediaPlayPause|MediaNextTrack|MediaPreviousTrack|MediaStop)';
+const KEY =
+  '(?:[A-Z0-9]|Space|Tab|Backspace|Delete|Insert|Return|Enter|Up|Down|Left|Right|Home|End|PageUp|PageDown|Escape|Esc|Plus|num[0-9])';
+const accelerator = z
+  .string()
+  .trim()
+  .max(100, 'invalid.tooLong')
+  .regex(new RegExp(`^$|^(?:${MODIFIER}\\+)*${FREE_KEY}$|^(?:${MODIFIER}\\+)+${KEY}$`), 'invalid.hotkey');
+
+/** The desktop app's place on the computer (the web host has none of these). */
+export const DesktopSettings = z.object({
+  /** Start the app when the agent logs in to the computer. */
+  startOnLogin: z.boolean({ error: 'invalid.boolean' }),
+  /** Bring the window to the front when a call rings. */
+  raiseOnIncoming: z.boolean({ error: 'invalid.boolean' }),
+  /** Global hotkeys that work while another program has the focus. */
+  hotkeyAnswer: accelerator,
+  hotkeyHangup: accelerator,
+  hotkeyHold: accelerator,
+  hotkeyMute: accelerator,
+});
+
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
 export const Settings = z.object({
   sip: SipSettings,
@@ -140,6 +168,7 @@ export const Settings = z.object({
   crm: CrmSettings,
   guidance: GuidanceSettings,
   work: WorkSettings,
+  desktop: DesktopSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -155,6 +184,7 @@ export const SettingsPatch = z
     crm: CrmSettings.partial().strict(),
     guidance: GuidanceSettings.partial().strict(),
     work: WorkSettings.partial().strict(),
+    desktop: DesktopSettings.partial().strict(),
   })
   .partial()
   .strict();
@@ -211,5 +241,10 @@ export const SettingsView = z.object({
   hasCrmToken: z.boolean(),
   policyFile: z.string().optional(),
   userFile: z.string(),
+  /**
+   * Global hotkeys the desktop app could not take: `taken` by another program (or the system),
+   * or a `duplicate` of another hotkey of ours. Empty in the web host.
+   */
+  hotkeyProblems: z.array(z.object({ key: z.string(), reason: z.enum(['taken', 'duplicate']) })).default([]),
 });
 export type SettingsView = z.infer<typeof SettingsView>;

@@ -7,12 +7,14 @@ import {
   type CoreEvent,
   type DialLinkPrompt,
   type LineState,
+  type Settings,
   type SettingsView,
   type StateSnapshot,
   type SyncStatus,
   SYNC_OFF,
 } from '../contract/index.js';
 import path from 'node:path';
+import type { OsPolicy } from '../config/layers.js';
 import { SettingsStore } from '../config/store.js';
 import type { Logger } from '../log/logger.js';
 import { SecretStoreUnavailableError, type SecretStore } from '../secrets/secret-store.js';
@@ -37,7 +39,11 @@ import { checkedLinkTarget } from './dial-links.js';
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
   app: AppInfo;
-  settingsFiles: { policy?: string; user: string };
+  /**
+   * The settings files, and (desktop app) the OS-managed policy: Group Policy on Windows, a
+   * configuration profile on macOS (main/electron/os-policy-reader.ts).
+   */
+  settingsFiles: { policy?: string; user: string; osPolicy?: () => OsPolicy | undefined };
   /** The folder the core keeps its own files in (the recent-calls list, diagnostics bundles). */
   dataDir: string;
   /** The core's log file, for the diagnostics bundle. */
@@ -80,6 +86,7 @@ export class Core {
   private readonly scripts: ScriptLibrary;
   private scriptsStatus: ScriptsStatus = { scripts: [], problems: [] };
   private dialLink: DialLinkPrompt | null = null;
+  private hotkeyProblems: SettingsView['hotkeyProblems'] = [];
   private readonly guidance: CallGuidance;
   private readonly workStore: WorkStore;
   private readonly work: WorkDesk;
@@ -402,7 +409,24 @@ export class Core {
   }
 
   private settingsView(): SettingsView {
-    return { ...this.settings.view(), hasSipPassword: this.hasSipPassword, hasCrmToken: this.hasCrmToken };
+    return {
+      ...this.settings.view(),
+      hasSipPassword: this.hasSipPassword,
+      hasCrmToken: this.hasCrmToken,
+      hotkeyProblems: this.hotkeyProblems,
+    };
+  }
+
+  /** Settings as they are now (for the host: its hotkeys, tray, login item). */
+  settingsValues(): Settings {
+    return this.settings.values;
+  }
+
+  /** The desktop host could not take some of its global hotkeys: shown in the settings screen. */
+  setHotkeyProblems(problems: SettingsView['hotkeyProblems']): void {
+    if (JSON.stringify(problems) === JSON.stringify(this.hotkeyProblems)) return;
+    this.hotkeyProblems = problems;
+    this.emit({ type: 'settings', settings: this.settingsView() });
   }
 
   private emit(event: CoreEvent): void {

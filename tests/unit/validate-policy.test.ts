@@ -26,7 +26,9 @@ describe('the policy check', () => {
     expect(check.lines[0]).toBe(
       `${file}: valid. It sets 2 settings (sip.wsUrl, sip.domain) and locks 3 (sip.wsUrl, sip.domain, calls.autoAnswer).`,
     );
-    expect(check.lines[1]).toBe('Note: calls.autoAnswer locked without a usable value: agents get the built-in default.');
+    expect(check.lines[1]).toBe(
+      'Note: calls.autoAnswer locked without a usable value: agents get the built-in default.',
+    );
   });
 
   it('every problem named with its key, in plain English', () => {

@@ -48,7 +48,13 @@ const FormSchema = Settings.extend({
 });
 type FormValues = z.infer<typeof FormSchema>;
 
+const HOTKEYS = ['desktop.hotkeyAnswer', 'desktop.hotkeyHangup', 'desktop.hotkeyHold', 'desktop.hotkeyMute'] as const;
+
 const HELP: Partial<Record<SettingKey, string>> = {
+  'desktop.hotkeyAnswer': 'settings.desktop.hotkeyHelp',
+  'desktop.hotkeyHangup': 'settings.desktop.hotkeyHelp',
+  'desktop.hotkeyHold': 'settings.desktop.hotkeyHelp',
+  'desktop.hotkeyMute': 'settings.desktop.hotkeyHelp',
   'sip.wsUrl': 'settings.field.sip.wsUrlHelp',
   'sip.wsUrlSecondary': 'settings.field.sip.wsUrlSecondaryHelp',
   'sip.authUser': 'settings.field.sip.authUserHelp',
@@ -70,11 +76,14 @@ function TextSetting({
   control,
   locked,
   type = 'text',
+  problem,
 }: {
   name: FieldPath<FormValues>;
   control: Control<FormValues>;
   locked: boolean;
   type?: string;
+  /** What the host found wrong with the saved value (a hotkey another program holds). */
+  problem?: string;
 }) {
   const { t } = useTranslation();
   const help = HELP[name as SettingKey];
@@ -96,10 +105,16 @@ function TextSetting({
         >
           <Label>{t(SECRET_LABELS[name] ?? `settings.field.${name}`)}</Label>
           <Input ref={field.ref} autoComplete={type === 'password' ? 'new-password' : 'off'} spellCheck={false} />
-          {(locked || help) && (
-            <Text slot="description" className="field__help">
-              {locked ? `🔒 ${t('settings.locked')}` : t(help!)}
+          {problem ? (
+            <Text slot="description" className="field__error">
+              {problem}
             </Text>
+          ) : (
+            (locked || help) && (
+              <Text slot="description" className="field__help">
+                {locked ? `🔒 ${t('settings.locked')}` : t(help!)}
+              </Text>
+            )
           )}
           <FieldError className="field__error">
             {fieldState.error?.message ? t(fieldState.error.message) : ''}
@@ -482,6 +497,7 @@ export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpen
   const { t, i18n } = useTranslation();
   const devices = useAudioDevices();
   const send = useSoftphone((s) => s.send);
+  const app = useSoftphone((s) => s.app);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const { control, handleSubmit, reset, setError, formState } = useForm<FormValues>({
     mode: 'onChange',
@@ -711,6 +727,28 @@ export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpen
             minValue={0}
             maxValue={480}
           />
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.desktop')}</legend>
+          {app?.host !== 'electron' && <p className="field__help">{t('settings.desktop.only')}</p>}
+          <CheckboxSetting name="desktop.startOnLogin" control={control} locked={locked('desktop.startOnLogin')} />
+          <CheckboxSetting
+            name="desktop.raiseOnIncoming"
+            control={control}
+            locked={locked('desktop.raiseOnIncoming')}
+          />
+          {HOTKEYS.map((key) => {
+            const problem = view.hotkeyProblems.find((p) => p.key === key);
+            return (
+              <TextSetting
+                key={key}
+                name={key}
+                control={control}
+                locked={locked(key)}
+                {...(problem ? { problem: t(`settings.desktop.problem.${problem.reason}`) } : {})}
+              />
+            );
+          })}
         </fieldset>
         <div className="settings__actions">
           <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>
