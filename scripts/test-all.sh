@@ -20,11 +20,16 @@ npm run --silent lint > .tmp/lint.log 2>&1 &
 lint=$!
 npm run --silent typecheck > .tmp/typecheck.log 2>&1 &
 typecheck=$!
+# Electron security lint (electronegativity, about 2 s): every finding explained in security/.
+npm run --silent security:electron > .tmp/security-electron.log 2>&1 &
+electron_checks=$!
 checks=0
 wait "$lint" || checks=1
 cat .tmp/lint.log
 wait "$typecheck" || checks=1
 cat .tmp/typecheck.log
+wait "$electron_checks" || checks=1
+cat .tmp/security-electron.log
 [ "$checks" = 0 ] || exit 1
 step "Build (Electron main, preload, renderer)"
 npx electron-vite build --logLevel warn
