@@ -30,6 +30,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const require = createRequire(import.meta.url);
 const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as ConfigModule;
 const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+  LinuxTargetHelper: new (packager: object) => {
+    computeDesktopEntry(options: unknown, exec: string | undefined, extra: object): Promise<string>;
+  };
+};
 
 describe('electron-builder.yml', () => {
   it('passes electron-builder’s own validation and asks for the installers we ship', async () => {
@@ -46,6 +51,30 @@ describe('electron-builder.yml', () => {
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
     expect(config.msi).toMatchObject({ perMachine: true });
     expect(config.protocols?.flatMap((protocol) => protocol.schemes).sort()).toEqual(['callto', 'sip', 'tel']);
+  }, 30_000);
+
+  it('lets electron-builder put the link schemes in the Linux .desktop entry, link as %U', async () => {
+    // The MimeType comes from `protocols` alone (an explicit linux.desktop.entry.MimeType would be
+    // overwritten), so the .desktop file electron-builder would write is computed from the config.
+    const config = await getConfig(root, path.join(root, 'electron-builder.yml'), null);
+    const metadata = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as object;
+    const packager = {
+      appInfo: { productName: config.productName, sanitizedProductName: config.productName, description: '' },
+      executableName: 'headset-softphone',
+      info: { metadata },
+      config,
+      platformSpecificBuildOptions: config.linux,
+      fileAssociations: [],
+    };
+    const helper = new LinuxTargetHelper(packager);
+    const entry = await helper.computeDesktopEntry(config.linux, undefined, {});
+    const field = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(entry)?.[1];
+    expect(field('MimeType')?.split(';').filter(Boolean).sort()).toEqual([
+      'x-scheme-handler/callto',
+      'x-scheme-handler/sip',
+      'x-scheme-handler/tel',
+    ]);
+    expect(field('Exec')).toMatch(/ %U$/);
   }, 30_000);
 
   it('points afterPack at the fuse hook, which exists', async () => {
