@@ -10,6 +10,7 @@ import {
   Tray,
   type MenuItemConstructorOptions,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import type { OsPolicy } from '../../src/config/layers.js';
 import type { Call } from '../../src/contract/calls.js';
 import type { Core } from '../../src/core/core.js';
@@ -19,6 +20,7 @@ import { CallNotifier, type NotificationPort } from './call-notifier.js';
 import { GlobalHotkeys } from './hotkeys.js';
 import { readOsPolicy } from './os-policy-reader.js';
 import { DeskTray, toBitmap, type TrayImage, type TrayMenuItem } from './tray.js';
+import { UpdateManager } from './updates.js';
 
 /**
  * The desktop app's place on the computer, glued to Electron here; what each part decides lives
@@ -154,11 +156,33 @@ export function attachDesktop(core: Core, raise: () => void, logger: Logger): De
     (problems) => core.setHotkeyProblems(problems),
   );
 
+  // Updates from IT's server, installed when the app quits (never during a call).
+  const { autoUpdater } = electronUpdater;
+  autoUpdater.autoDownload = true;
+  autoUpdater.logger = null;
+  const updates = new UpdateManager(
+    {
+      setFeed: ({ url, channel }) => {
+        autoUpdater.setFeedURL({ provider: 'generic', url, channel });
+        autoUpdater.channel = channel;
+      },
+      check: async () => {
+        await autoUpdater.checkForUpdates();
+      },
+      setInstallOnQuit: (on) => {
+        autoUpdater.autoInstallOnAppQuit = on;
+      },
+      onDownloaded: (listener) => autoUpdater.on('update-downloaded', (info) => listener(info.version)),
+    },
+    { settings: () => core.settingsValues().updates, packaged: app.isPackaged, logger },
+  );
+
   // Start on login, as the setting (or IT's policy) says; only for the installed app.
   let loginItem: boolean | undefined;
   const applySettings = () => {
     const desktop = core.settingsValues().desktop;
     hotkeys.apply(desktop);
+    updates.apply();
     if (app.isPackaged && loginItem !== desktop.startOnLogin) {
       loginItem = desktop.startOnLogin;
       app.setLoginItemSettings({ openAtLogin: desktop.startOnLogin });
@@ -210,6 +234,7 @@ export function attachDesktop(core: Core, raise: () => void, logger: Logger): De
       stopListening();
       notifier.dispose();
       hotkeys.dispose();
+      updates.dispose();
       keepAwake(false);
       for (const note of live) note.close();
       tray?.destroy();

@@ -5,6 +5,7 @@ import { APP_NAME, defaultPolicyPath } from '../../src/config/paths.js';
 import { validatePolicyFile } from '../../src/config/validate-policy.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
+import { withGivenSecrets } from '../../src/secrets/secret-store.js';
 import { argumentValue } from './arguments.js';
 import { attachDesktop, osPolicy } from './desktop.js';
 import { IpcHost } from './ipc.js';
@@ -78,12 +79,24 @@ async function run(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession, trusted, logger);
 
-  const core = new Core({
+  const core: Core = new Core({
     app: { name: APP_NAME, version: app.getVersion(), host: 'electron' },
     dataDir: userData,
     logFile: path.join(userData, 'logs', 'core.log'),
     settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json'), osPolicy },
-    secrets: new SafeStorageSecretStore({ safeStorage, file: path.join(userData, 'secrets.bin'), logger }),
+    secrets: withGivenSecrets(
+      new SafeStorageSecretStore({
+        safeStorage,
+        file: path.join(userData, 'secrets.bin'),
+        logger,
+        allowBasicText: (): boolean => core.policyAllows('desktop.allowWeakKeyring'),
+      }),
+      // A development run or a test may give the password in the environment (as the web host
+      // takes it); an installed app never does: its secrets live in the OS keychain only.
+      !app.isPackaged && process.env.HEADSET_SOFTPHONE_SIP_PASSWORD
+        ? { 'sip.password': process.env.HEADSET_SOFTPHONE_SIP_PASSWORD }
+        : {},
+    ),
     logger,
   });
   serveRenderer(rendererDir, logger);

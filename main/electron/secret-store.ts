@@ -19,6 +19,11 @@ export interface SafeStorageSecretStoreOptions {
   file: string;
   platform?: NodeJS.Platform;
   logger?: Pick<Logger, 'warn'>;
+  /**
+   * IT's policy allows Chromium's "basic_text" fallback on Linux desks without a keyring (set and
+   * locked by policy: an agent cannot opt into it). Off by default.
+   */
+  allowBasicText?: () => boolean;
 }
 
 /**
@@ -34,8 +39,10 @@ export class SafeStorageSecretStore implements SecretStore {
   private readonly file: string;
   private readonly platform: NodeJS.Platform;
   private readonly logger: Pick<Logger, 'warn'> | undefined;
+  private readonly allowBasicText: () => boolean;
 
   constructor(options: SafeStorageSecretStoreOptions) {
+    this.allowBasicText = options.allowBasicText ?? (() => false);
     this.safeStorage = options.safeStorage;
     this.file = options.file;
     this.platform = options.platform ?? process.platform;
@@ -47,7 +54,13 @@ export class SafeStorageSecretStore implements SecretStore {
     if (!this.safeStorage.isEncryptionAvailable()) return 'no system keychain is available to encrypt it';
     if (this.platform === 'linux') {
       const backend = this.safeStorage.getSelectedStorageBackend?.();
-      if (backend === 'basic_text') return 'no system keyring was found (only an insecure fallback is available)';
+      if (backend === 'basic_text') {
+        if (this.allowBasicText()) {
+          this.logger?.warn({}, 'no system keyring: secrets kept with the weak fallback, as the IT policy allows');
+          return undefined;
+        }
+        return 'no system keyring was found (only an insecure fallback is available)';
+      }
       if (backend === 'unknown') return 'the system keyring is not ready yet';
     }
     return undefined;

@@ -27,5 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
     hotkeyHangup: 'CommandOrControl+Shift+F10',
     hotkeyHold: 'CommandOrControl+Shift+F11',
     hotkeyMute: 'CommandOrControl+Shift+F12',
+    allowWeakKeyring: false,
   },
+  updates: { enabled: true, channel: 'latest', url: '' },
 };

@@ -155,6 +155,23 @@ export const DesktopSettings = z.object({
   hotkeyHangup: accelerator,
   hotkeyHold: accelerator,
   hotkeyMute: accelerator,
+  /**
+   * Linux desks without a keyring: keep the SIP password with Chromium's weak "basic_text" fallback
+   * instead of refusing to store it. Counts only when IT's policy sets it and locks it.
+   */
+  allowWeakKeyring: z.boolean({ error: 'invalid.boolean' }),
+});
+
+/**
+ * Updates of the desktop app (electron-updater, generic server). IT sets the server and the channel
+ * and may turn updates off (MSI deployments update through IT's own tooling). An update is
+ * downloaded in the background and installed when the app quits: never during a call.
+ */
+export const UpdateSettings = z.object({
+  enabled: z.boolean({ error: 'invalid.boolean' }),
+  channel: z.enum(['latest', 'beta'], { error: 'invalid.choice' }),
+  /** The update server's address; empty: no updates (this build has no server of its own). */
+  url: httpsUrl,
 });
 
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
@@ -169,6 +186,7 @@ export const Settings = z.object({
   guidance: GuidanceSettings,
   work: WorkSettings,
   desktop: DesktopSettings,
+  updates: UpdateSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -185,6 +203,7 @@ export const SettingsPatch = z
     guidance: GuidanceSettings.partial().strict(),
     work: WorkSettings.partial().strict(),
     desktop: DesktopSettings.partial().strict(),
+    updates: UpdateSettings.partial().strict(),
   })
   .partial()
   .strict();

@@ -417,6 +417,11 @@ export class Core {
     };
   }
 
+  /** A yes/no setting IT's policy sets to true and locks (an agent cannot give it themselves). */
+  policyAllows(key: 'desktop.allowWeakKeyring'): boolean {
+    return this.settings.values.desktop.allowWeakKeyring && this.settings.view().locked.includes(key);
+  }
+
   /** Settings as they are now (for the host: its hotkeys, tray, login item). */
   settingsValues(): Settings {
     return this.settings.values;

@@ -27,3 +27,16 @@ export class SecretStoreUnavailableError extends Error {
     this.name = 'SecretStoreUnavailableError';
   }
 }
+
+/**
+ * A store with some secrets given from outside (the environment of a test or a development run),
+ * never written anywhere; the others come from, and go to, the store beneath.
+ */
+export function withGivenSecrets(store: SecretStore, given: Partial<Record<SecretName, string>>): SecretStore {
+  return {
+    kind: store.kind,
+    get: async (name) => given[name] ?? store.get(name),
+    set: (name, value) => store.set(name, value),
+    delete: (name) => store.delete(name),
+  };
+}

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, expect, test } from '@playwright/test';
+import { getTestAccount } from '../../tools/pbx/accounts.js';
+import { startPbx } from '../../tools/pbx/pbx.js';
 
 // The desktop app end to end: the built app (`npx electron-vite build` first) in a real Electron.
 // Electron's binary cannot be downloaded on every machine (ELECTRON_SKIP_BINARY_DOWNLOAD=1); there
@@ -83,6 +85,52 @@ test('the desktop app opens the softphone in a sandboxed window that sees only t
     ).toBe(true);
   } finally {
     await app.close();
+    fs.rmSync(userData, { recursive: true, force: true });
+  }
+});
+
+test('the desktop app registers on the local PBX, and a tel: link on its command line dials after the agent says yes', async () => {
+  const binary = electronBinary();
+  if (!binary) {
+    const reason =
+      'Skipped: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no network to fetch it), so the desktop app cannot be launched on this machine.';
+    console.log(reason);
+    test.skip(true, reason);
+    return;
+  }
+  const pbx = await startPbx();
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'softphone-electron-'));
+  const account = getTestAccount('1001');
+  fs.writeFileSync(
+    path.join(userData, 'settings.json'),
+    JSON.stringify({
+      sip: { wsUrl: pbx.wsUrl, user: account.user, domain: pbx.domain },
+      phone: { defaultRegion: 'IT' },
+    }),
+  );
+  // The link as the OS hands it over when the app is started by a click on it.
+  const args = [root, `--user-data-dir=${userData}`, 'tel:1004'];
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  delete env.ELECTRON_RUN_AS_NODE;
+  delete env.ELECTRON_RENDERER_URL;
+  env.HEADSET_SOFTPHONE_POLICY = path.join(userData, 'no-policy.json');
+  // A development run takes the password from the environment (no keyring on a CI machine).
+  env.HEADSET_SOFTPHONE_SIP_PASSWORD = account.password;
+
+  const app = await _electron.launch({ executablePath: binary, args, cwd: root, env, timeout: 60_000 });
+  try {
+    const page = await app.firstWindow();
+    await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered', { timeout: 30_000 });
+    const prompt = page.getByRole('alertdialog', { name: 'Call from a link' });
+    await expect(prompt).toContainText('Another program asks to call 1004.');
+    await page.keyboard.press('Enter');
+    // Nobody is registered as 1004: the PBX refuses the call, which proves it was placed.
+    await expect(page.getByRole('region', { name: 'Last call' })).toBeVisible({ timeout: 20_000 });
+  } finally {
+    await app.close();
+    await pbx.stop();
     fs.rmSync(userData, { recursive: true, force: true });
   }
 });

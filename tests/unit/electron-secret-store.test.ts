@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../../main/electron/secret-store.js';
 import { SecretStoreUnavailableError } from '../../src/secrets/secret-store.js';
+import { Core } from '../../src/core/core.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { MemorySecretStore } from '../../src/secrets/file-secret-store.js';
 
 /**
  * A stand-in for Electron's safeStorage, because Electron cannot run here. It "encrypts" with a
@@ -89,6 +92,48 @@ describe('SafeStorageSecretStore (with a fake safeStorage, since Electron cannot
     safeStorage.backend = 'basic_text';
     await expect(store('linux').set('sip.password', PASSWORD)).rejects.toThrow(/no system keyring/);
     expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('takes the "basic_text" fallback only when IT’s policy sets and locks desktop.allowWeakKeyring', async () => {
+    safeStorage.backend = 'basic_text';
+    let allowed = false;
+    const allowing = () =>
+      new SafeStorageSecretStore({ safeStorage, file, platform: 'linux', allowBasicText: () => allowed });
+    await expect(allowing().set('sip.password', PASSWORD)).rejects.toThrow(/no system keyring/);
+    allowed = true;
+    await allowing().set('sip.password', PASSWORD);
+    expect(await allowing().get('sip.password')).toBe(PASSWORD);
+  });
+
+  it('the allowance counts only from the policy: an agent’s own settings file cannot give it', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'softphone-weak-'));
+    try {
+      const userFile = path.join(tmp, 'settings.json');
+      fs.writeFileSync(userFile, JSON.stringify({ desktop: { allowWeakKeyring: true } }));
+      const agentOnly = new Core({
+        app: { name: 'Test', version: '0.0.0', host: 'electron' },
+        dataDir: tmp,
+        settingsFiles: { user: userFile },
+        secrets: new MemorySecretStore(),
+        logger: silentLogger(),
+      });
+      expect(agentOnly.policyAllows('desktop.allowWeakKeyring')).toBe(false);
+      const policy = path.join(tmp, 'policy.json');
+      fs.writeFileSync(
+        policy,
+        JSON.stringify({ settings: { desktop: { allowWeakKeyring: true } }, locked: ['desktop.allowWeakKeyring'] }),
+      );
+      const byPolicy = new Core({
+        app: { name: 'Test', version: '0.0.0', host: 'electron' },
+        dataDir: tmp,
+        settingsFiles: { policy, user: userFile },
+        secrets: new MemorySecretStore(),
+        logger: silentLogger(),
+      });
+      expect(byPolicy.policyAllows('desktop.allowWeakKeyring')).toBe(true);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('does not ask for the Linux backend on other systems', async () => {

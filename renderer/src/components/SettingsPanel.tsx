@@ -51,6 +51,7 @@ type FormValues = z.infer<typeof FormSchema>;
 const HOTKEYS = ['desktop.hotkeyAnswer', 'desktop.hotkeyHangup', 'desktop.hotkeyHold', 'desktop.hotkeyMute'] as const;
 
 const HELP: Partial<Record<SettingKey, string>> = {
+  'updates.url': 'settings.field.updates.urlHelp',
   'desktop.hotkeyAnswer': 'settings.desktop.hotkeyHelp',
   'desktop.hotkeyHangup': 'settings.desktop.hotkeyHelp',
   'desktop.hotkeyHold': 'settings.desktop.hotkeyHelp',
@@ -749,6 +750,21 @@ export function SettingsPanel({ view, onOpenSync }: { view: SettingsView; onOpen
               />
             );
           })}
+        </fieldset>
+        <fieldset>
+          <legend>{t('settings.section.updates')}</legend>
+          {app?.host !== 'electron' && <p className="field__help">{t('settings.desktop.only')}</p>}
+          <CheckboxSetting name="updates.enabled" control={control} locked={locked('updates.enabled')} />
+          <ChoiceSetting
+            name="updates.channel"
+            control={control}
+            locked={locked('updates.channel')}
+            options={[
+              { id: 'latest', label: t('settings.updates.latest') },
+              { id: 'beta', label: t('settings.updates.beta') },
+            ]}
+          />
+          <TextSetting name="updates.url" control={control} locked={locked('updates.url')} />
         </fieldset>
         <div className="settings__actions">
           <Button type="submit" className="button button--primary" isDisabled={formState.isSubmitting}>
