@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronSqlite } from './electron-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -72,6 +73,13 @@ if (build.status !== 0) {
 const env = { ...process.env };
 // Would turn Electron into plain Node (the packaged app has this fuse off anyway).
 delete env.ELECTRON_RUN_AS_NODE;
+// better-sqlite3 built for Electron's ABI (node_modules' own is built for Node).
+try {
+  env.HEADSET_SOFTPHONE_SQLITE_BINDING = electronSqlite();
+} catch (error) {
+  console.error(`${error.message} The app was not started.`);
+  process.exit(1);
+}
 const child = spawn(binary, [root, ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {

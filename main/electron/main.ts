@@ -10,6 +10,7 @@ import { argumentValue } from './arguments.js';
 import { attachDesktop, osPolicy } from './desktop.js';
 import { IpcHost } from './ipc.js';
 import { LinkInbox } from './links.js';
+import { feedPowerEvents } from './power.js';
 import { SafeStorageSecretStore } from './secret-store.js';
 import { hardenSession, installSecurityGuards } from './security.js';
 import { trustedOrigins } from './security-policy.js';
@@ -30,6 +31,9 @@ const trusted = trustedOrigins(devRendererUrl);
 
 // Click-to-dial links (tel:, callto:, sip:) wait in the inbox until the core runs.
 const links = new LinkInbox();
+// Windows shows notifications (and their buttons) only for an app with its own id, the one the
+// installer gives its shortcuts.
+if (process.platform === 'win32') app.setAppUserModelId('org.headset-softphone.desktop');
 app.on('open-url', (event, url) => {
   event.preventDefault();
   links.add(url);
@@ -101,8 +105,7 @@ async function run(): Promise<void> {
   });
   serveRenderer(rendererDir, logger);
   // After a sleep the connection is most likely dead: check it at once, not at the next keepalive.
-  powerMonitor.on('resume', () => void core.dispatch({ type: 'host.event', event: 'resume' }));
-  powerMonitor.on('suspend', () => void core.dispatch({ type: 'host.event', event: 'suspend' }));
+  feedPowerEvents(powerMonitor, (command) => void core.dispatch(command));
   const ipc = new IpcHost(core, logger, trusted);
 
   const openWindow = () => {

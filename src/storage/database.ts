@@ -19,12 +19,19 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
 }
 
+/** The better-sqlite3 binary to load instead of node_modules' own (development runs in Electron). */
+export const SQLITE_BINDING_ENV = 'HEADSET_SOFTPHONE_SQLITE_BINDING';
+
 /**
  * Opens (or creates) a database file for the core: WAL so that reads (a lookup while a call rings)
  * never wait for a write (a sync from the CRM), foreign keys enforced. Migrate it before use.
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  const db = new Database(file);
+  // `npm start` runs the core inside Electron, whose Node ABI differs from the Node that runs the
+  // web host and the tests: it builds better-sqlite3 for Electron beside node_modules and names it
+  // here (scripts/start-electron.mjs). An installed app has its own rebuilt copy and no such name.
+  const nativeBinding = process.env[SQLITE_BINDING_ENV];
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');

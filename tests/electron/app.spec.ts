@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -116,6 +117,11 @@ test('the desktop app registers on the local PBX, and a tel: link on its command
   delete env.ELECTRON_RUN_AS_NODE;
   delete env.ELECTRON_RENDERER_URL;
   env.HEADSET_SOFTPHONE_POLICY = path.join(userData, 'no-policy.json');
+  // The SQLite module built for Electron's ABI (node_modules' own is built for Node).
+  env.HEADSET_SOFTPHONE_SQLITE_BINDING = execFileSync(process.execPath, ['scripts/electron-native.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
   // A development run takes the password from the environment (no keyring on a CI machine).
   env.HEADSET_SOFTPHONE_SIP_PASSWORD = account.password;
 
