@@ -721,7 +721,10 @@ export class Phone {
       void this.options.media.request({ op: 'close', callId: entry.call.id }).catch(() => undefined);
     // A call refused without the agent (busy in another call, not available) never took their
     // attention: the last call on screen (and the record the agent may be wrapping up) stays.
-    if (entry.call.end.cause !== 'auto-declined') this.lastEnded = entry.call;
+    // Nor does the consultation leg of a completed transfer that ends after the customer's call:
+    // the call the agent wraps up (with its handover note) is the customer's.
+    const consultAfterItsCall = entry.call.consultFor !== undefined && this.lastEnded?.id === entry.call.consultFor;
+    if (entry.call.end.cause !== 'auto-declined' && !consultAfterItsCall) this.lastEnded = entry.call;
     // A consultation that ended before the transfer was completed: the customer is still on hold.
     const customer = entry.call.consultFor ? this.live.get(entry.call.consultFor) : undefined;
     if (customer?.call.transfer?.consultCallId === entry.call.id && customer.call.transfer.state === 'consulting') {

@@ -38,7 +38,8 @@ function seed(dataDir: string): void {
   db.close();
 }
 
-async function openDesk(browser: Browser) {
+/** The agent's desk (1005) with a seeded customer; `work` changes the work settings of the test. */
+async function openDesk(browser: Browser, work: Record<string, unknown> = {}) {
   const user = '1005';
   const web = await startWebHost({
     settings: {
@@ -51,6 +52,7 @@ async function openDesk(browser: Browser) {
         notReadyReasons: ['training'],
         callbackReminderMinutes: 5,
         breakReminderMinutes: 0,
+        ...work,
       },
     },
     env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
@@ -59,7 +61,7 @@ async function openDesk(browser: Browser) {
   hosts.push(web);
   const page = await web.open(browser);
   await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered');
-  return { page, dataDir: web.dataDir };
+  return { page, dataDir: web.dataDir, web };
 }
 
 /** "2026-11-26" and "14:05" a few minutes from now, in this machine's time zone (the desk's). */
@@ -192,26 +194,10 @@ test('a callback from the card; a wrap-up whose time runs out moves the agent on
   browser,
 }) => {
   test.setTimeout(120_000);
-  const user = '1005';
-  const web = await startWebHost({
-    settings: {
-      sip: { wsUrl: stack.pbx.wsUrl, user, domain: stack.pbx.domain, displayName: getTestAccount(user).displayName },
-      agent: { name: 'Marco Neri', company: 'Acme' },
-      work: {
-        wrapUpSeconds: 8,
-        wrapUpExpiry: 'available',
-        whenNotAvailable: 'decline',
-        notReadyReasons: [],
-        callbackReminderMinutes: 5,
-        breakReminderMinutes: 0,
-      },
-    },
-    env: { HEADSET_SOFTPHONE_SIP_PASSWORD: getTestAccount(user).password },
-    prepare: seed,
-  });
-  hosts.push(web);
-  let agent = await web.open(browser);
-  await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered');
+  // Eight seconds of wrap-up, then on to Available by the policy.
+  const desk = await openDesk(browser, { wrapUpSeconds: 8, wrapUpExpiry: 'available' });
+  const web = desk.web;
+  let agent = desk.page;
   const customer = await startBrowserPeer(browser, { pbx: stack.pbx, user: '1006' });
   peers.push(customer);
 

@@ -25,24 +25,33 @@ function electronBinary(): string | undefined {
   }
 }
 
-test('the desktop app opens the softphone in a sandboxed window that sees only the bridge', async () => {
+/** The Electron binary, or the test is skipped with the reason printed. */
+function electronOrSkip(): string | undefined {
   const binary = electronBinary();
-  if (!binary) {
-    const reason =
-      'Skipped: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no network to fetch it), so the desktop app cannot be launched on this machine.';
-    console.log(reason);
-    test.skip(true, reason);
-    return;
-  }
-  const main = path.join(root, 'out', 'main', 'index.js');
-  if (!fs.existsSync(main) || !fs.existsSync(path.join(root, 'out', 'preload', 'index.cjs'))) {
+  if (binary) return binary;
+  const reason =
+    'Skipped: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no network to fetch it), so the desktop app cannot be launched on this machine.';
+  console.log(reason);
+  test.skip(true, reason);
+  return undefined;
+}
+
+/** Starts the built app on its own user-data folder, with `extraArgs` and `extraEnv`. */
+async function launch(
+  binary: string,
+  userData: string,
+  extraArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
+) {
+  if (
+    !fs.existsSync(path.join(root, 'out', 'main', 'index.js')) ||
+    !fs.existsSync(path.join(root, 'out', 'preload', 'index.cjs'))
+  ) {
     throw new Error('The desktop app is not built: run `npx electron-vite build` before this test.');
   }
-
-  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'softphone-electron-'));
-  const args = [root, `--user-data-dir=${userData}`];
+  const args = [root, `--user-data-dir=${userData}`, ...extraArgs];
   // Chromium refuses to start as root with its OS sandbox on (CI containers); the renderer is still
-  // context-isolated and Node-free, which is what this test checks.
+  // context-isolated and Node-free, which is what these tests check.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
@@ -50,8 +59,19 @@ test('the desktop app opens the softphone in a sandboxed window that sees only t
   delete env.ELECTRON_RENDERER_URL;
   // No machine policy from the host running the test.
   env.HEADSET_SOFTPHONE_POLICY = path.join(userData, 'no-policy.json');
+  // The SQLite module built for Electron's ABI (node_modules' own is built for Node).
+  env.HEADSET_SOFTPHONE_SQLITE_BINDING = execFileSync(process.execPath, ['scripts/electron-native.mjs'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
+  return _electron.launch({ executablePath: binary, args, cwd: root, env: { ...env, ...extraEnv }, timeout: 60_000 });
+}
 
-  const app = await _electron.launch({ executablePath: binary, args, cwd: root, env, timeout: 60_000 });
+test('the desktop app opens the softphone in a sandboxed window that sees only the bridge', async () => {
+  const binary = electronOrSkip();
+  if (!binary) return;
+  const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'softphone-electron-'));
+  const app = await launch(binary, userData);
   try {
     const page = await app.firstWindow();
     await expect(page.getByRole('status', { name: 'Line' })).toBeVisible({ timeout: 20_000 });
@@ -91,14 +111,8 @@ test('the desktop app opens the softphone in a sandboxed window that sees only t
 });
 
 test('the desktop app registers on the local PBX, and a tel: link on its command line dials after the agent says yes', async () => {
-  const binary = electronBinary();
-  if (!binary) {
-    const reason =
-      'Skipped: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD=1, or no network to fetch it), so the desktop app cannot be launched on this machine.';
-    console.log(reason);
-    test.skip(true, reason);
-    return;
-  }
+  const binary = electronOrSkip();
+  if (!binary) return;
   const pbx = await startPbx();
   const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'softphone-electron-'));
   const account = getTestAccount('1001');
@@ -109,23 +123,9 @@ test('the desktop app registers on the local PBX, and a tel: link on its command
       phone: { defaultRegion: 'IT' },
     }),
   );
-  // The link as the OS hands it over when the app is started by a click on it.
-  const args = [root, `--user-data-dir=${userData}`, 'tel:1004'];
-  if (process.getuid?.() === 0) args.push('--no-sandbox');
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  delete env.ELECTRON_RUN_AS_NODE;
-  delete env.ELECTRON_RENDERER_URL;
-  env.HEADSET_SOFTPHONE_POLICY = path.join(userData, 'no-policy.json');
-  // The SQLite module built for Electron's ABI (node_modules' own is built for Node).
-  env.HEADSET_SOFTPHONE_SQLITE_BINDING = execFileSync(process.execPath, ['scripts/electron-native.mjs'], {
-    cwd: root,
-    encoding: 'utf8',
-  }).trim();
-  // A development run takes the password from the environment (no keyring on a CI machine).
-  env.HEADSET_SOFTPHONE_SIP_PASSWORD = account.password;
-
-  const app = await _electron.launch({ executablePath: binary, args, cwd: root, env, timeout: 60_000 });
+  // The link as the OS hands it over when the app is started by a click on it; a development run
+  // takes the password from the environment (no keyring on a CI machine).
+  const app = await launch(binary, userData, ['tel:1004'], { HEADSET_SOFTPHONE_SIP_PASSWORD: account.password });
   try {
     const page = await app.firstWindow();
     await expect(page.getByRole('status', { name: 'Line' })).toContainText('Registered', { timeout: 30_000 });

@@ -5,11 +5,10 @@
  */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core/core.js';
+import type { Core } from '../../src/core/core.js';
 import { checkedLinkTarget, linkFromArgs, linkTarget } from '../../src/core/dial-links.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { MemorySecretStore } from '../../src/secrets/file-secret-store.js';
 import { LinkInbox } from '../../main/electron/links.js';
+import { testCore } from '../support/core.js';
 import { tempDir, writeJson } from '../support/tmp.js';
 
 describe('reading a link', () => {
@@ -83,13 +82,7 @@ describe('in the core', () => {
       phone: { defaultRegion: 'IT' },
       calls: { confirmLinks },
     });
-    core = new Core({
-      app: { name: 'Test', version: '0.0.0', host: 'electron' },
-      dataDir: dir,
-      settingsFiles: { user: path.join(dir, 'settings.json') },
-      secrets: new MemorySecretStore(),
-      logger: silentLogger(),
-    });
+    core = testCore({ dataDir: dir, user: path.join(dir, 'settings.json') });
     core.onEvent((event) => events.push(event));
     await core.start();
   }

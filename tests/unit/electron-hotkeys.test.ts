@@ -8,12 +8,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '../../src/contract/calls.js';
 import { DEFAULT_SETTINGS } from '../../src/config/defaults.js';
-import { Core } from '../../src/core/core.js';
+import type { Core } from '../../src/core/core.js';
 import { hotkeyCommand, type HotkeyAction } from '../../src/core/hotkey-commands.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { MemorySecretStore } from '../../src/secrets/file-secret-store.js';
 import { GlobalHotkeys, type ShortcutPort } from '../../main/electron/hotkeys.js';
 import { Settings } from '../../src/contract/settings.js';
+import { testCore } from '../support/core.js';
 import { tempDir, writeJson } from '../support/tmp.js';
 
 class FakeShortcuts implements ShortcutPort {
@@ -122,13 +121,7 @@ describe('a hotkey IT locked', () => {
     });
     // The agent's own file tries to set it too: ignored, the policy's value stands.
     writeJson(path.join(tmp.dir, 'settings.json'), { desktop: { hotkeyAnswer: 'Alt+A' } });
-    core = new Core({
-      app: { name: 'Test', version: '0.0.0', host: 'electron' },
-      dataDir: tmp.dir,
-      settingsFiles: { policy, user: path.join(tmp.dir, 'settings.json') },
-      secrets: new MemorySecretStore(),
-      logger: silentLogger(),
-    });
+    core = testCore({ dataDir: tmp.dir, policy, user: path.join(tmp.dir, 'settings.json') });
     await core.start();
   });
   afterEach(async () => {

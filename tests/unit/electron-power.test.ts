@@ -7,10 +7,9 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { Core } from '../../src/core/core.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { MemorySecretStore } from '../../src/secrets/file-secret-store.js';
+import type { Core } from '../../src/core/core.js';
 import { feedPowerEvents, type PowerEvents } from '../../main/electron/power.js';
+import { testCore } from '../support/core.js';
 import { tempDir } from '../support/tmp.js';
 
 let core: Core;
@@ -18,13 +17,7 @@ let cleanup: () => void;
 beforeEach(async () => {
   const tmp = tempDir('power-');
   cleanup = tmp.cleanup;
-  core = new Core({
-    app: { name: 'Test', version: '0.0.0', host: 'electron' },
-    dataDir: tmp.dir,
-    settingsFiles: { user: path.join(tmp.dir, 'settings.json') },
-    secrets: new MemorySecretStore(),
-    logger: silentLogger(),
-  });
+  core = testCore({ dataDir: tmp.dir, user: path.join(tmp.dir, 'settings.json') });
   await core.start();
 });
 afterEach(async () => {

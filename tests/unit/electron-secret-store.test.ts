@@ -4,9 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SafeStorageSecretStore, type SafeStorageLike } from '../../main/electron/secret-store.js';
 import { SecretStoreUnavailableError } from '../../src/secrets/secret-store.js';
-import { Core } from '../../src/core/core.js';
-import { silentLogger } from '../../src/log/logger.js';
-import { MemorySecretStore } from '../../src/secrets/file-secret-store.js';
+import { testCore } from '../support/core.js';
 
 /**
  * A stand-in for Electron's safeStorage, because Electron cannot run here. It "encrypts" with a
@@ -110,26 +108,14 @@ describe('SafeStorageSecretStore (with a fake safeStorage, since Electron cannot
     try {
       const userFile = path.join(tmp, 'settings.json');
       fs.writeFileSync(userFile, JSON.stringify({ desktop: { allowWeakKeyring: true } }));
-      const agentOnly = new Core({
-        app: { name: 'Test', version: '0.0.0', host: 'electron' },
-        dataDir: tmp,
-        settingsFiles: { user: userFile },
-        secrets: new MemorySecretStore(),
-        logger: silentLogger(),
-      });
+      const agentOnly = testCore({ dataDir: tmp, user: userFile });
       expect(agentOnly.policyAllows('desktop.allowWeakKeyring')).toBe(false);
       const policy = path.join(tmp, 'policy.json');
       fs.writeFileSync(
         policy,
         JSON.stringify({ settings: { desktop: { allowWeakKeyring: true } }, locked: ['desktop.allowWeakKeyring'] }),
       );
-      const byPolicy = new Core({
-        app: { name: 'Test', version: '0.0.0', host: 'electron' },
-        dataDir: tmp,
-        settingsFiles: { policy, user: userFile },
-        secrets: new MemorySecretStore(),
-        logger: silentLogger(),
-      });
+      const byPolicy = testCore({ dataDir: tmp, policy, user: userFile });
       expect(byPolicy.policyAllows('desktop.allowWeakKeyring')).toBe(true);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
