@@ -51,7 +51,10 @@ export interface Desktop {
   dispose(): void;
 }
 
-export function attachDesktop(core: Core, raise: () => void, logger: Logger): Desktop {
+/** What the desktop parts need of the core (a fake one in the unit tests). */
+export type DesktopCore = Pick<Core, 'snapshot' | 'onEvent' | 'dispatch' | 'settingsValues' | 'setHotkeyProblems'>;
+
+export function attachDesktop(core: DesktopCore, raise: () => void, logger: Logger): Desktop {
   const toNative = (image: TrayImage) =>
     nativeImage.createFromBitmap(toBitmap(image), {
       width: image.width,
