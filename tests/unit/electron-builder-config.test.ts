@@ -47,7 +47,7 @@ describe('electron-builder.yml', () => {
     expect(files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
     expect(config.linux?.target).toEqual(['deb', 'rpm', 'AppImage']);
     expect(config.win?.target).toEqual(['nsis', 'msi']);
-    expect(config.mac?.target).toEqual(['dmg']);
+    expect(config.mac?.target).toEqual(['dmg', 'zip']);
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
     expect(config.msi).toMatchObject({ perMachine: true });
     expect(config.protocols?.flatMap((protocol) => protocol.schemes).sort()).toEqual(['callto', 'sip', 'tel']);
