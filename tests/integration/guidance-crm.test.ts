@@ -4,55 +4,28 @@
  * the shipped one for its set and language; a broken one is reported and the shipped one stays; a
  * line's required checks and the knowledge index follow the CRM's changes.
  */
-import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { GuidanceDocuments } from '../../src/guidance/documents.js';
 import { ScriptLibrary } from '../../src/guidance/library.js';
 import { CustomerRepository } from '../../src/customers/repository.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
-import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
-import { SyncEngine } from '../../src/sync/engine.js';
-import { HttpSyncConnector } from '../../src/sync/http-connector.js';
-import { SyncLocalStore } from '../../src/sync/local-store.js';
-import { startCrmServer, type CrmServer } from '../../tools/crm/server.js';
-import { CrmStore } from '../../tools/crm/store.js';
-import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
 import english from '../../src/guidance/scripts/general.en.json';
+import type { CrmServer } from '../../tools/crm/server.js';
+import type { Db } from '../../src/storage/database.js';
+import type { SyncEngine } from '../../src/sync/engine.js';
+import { startCrmSync } from '../support/crm-sync.js';
 
-const TOKEN = 'test-token-0123456789';
-let cleanup: () => void;
 let crm: CrmServer;
 let db: Db;
 let engine: SyncEngine;
+let stop: () => Promise<void>;
 
 beforeEach(async () => {
-  const made = tempDir('guidance-crm-');
-  cleanup = made.cleanup;
-  crm = await startCrmServer({ store: new CrmStore(path.join(made.dir, 'crm.sqlite')), tokens: [TOKEN] });
-  crm.store.seed({ customers: 20, seed: 7 });
-  db = openDatabase(path.join(made.dir, 'customers.sqlite'));
-  migrate(db, CUSTOMER_MIGRATIONS);
-  engine = new SyncEngine({
-    store: new SyncLocalStore(db, () => 'IT'),
-    connector: new HttpSyncConnector({ url: crm.url, token: TOKEN, timeoutMs: 4000 }),
-    logger: silentLogger(),
-    pullIntervalMs: 100,
-    pageSize: 100,
-    backoff: { baseMs: 20, maxMs: 200 },
-    onStatus: () => undefined,
-  });
-  engine.start();
+  ({ crm, db, engine, stop } = await startCrmSync('guidance-crm-', { customers: 20, seed: 7 }));
 });
 
-afterEach(async () => {
-  await engine.stop();
-  db.close();
-  await crm.close();
-  crm.store.close();
-  cleanup();
-});
+afterEach(() => stop());
 
 it('a script from the CRM replaces the shipped one; a broken one is reported; lines and knowledge follow', async () => {
   const documents = new GuidanceDocuments(() => db);

@@ -4,60 +4,38 @@
  * agent records goes back to the CRM exactly once (with the callback a "not now" agreed); a new
  * version of the list updates what was not called yet and keeps what was; a deleted list leaves.
  */
-import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log/logger.js';
-import { migrate, openDatabase, type Db } from '../../src/storage/database.js';
-import { CUSTOMER_MIGRATIONS } from '../../src/storage/migrations/index.js';
-import { SyncEngine } from '../../src/sync/engine.js';
-import { HttpSyncConnector } from '../../src/sync/http-connector.js';
-import { SyncLocalStore } from '../../src/sync/local-store.js';
+import type { SyncEngine } from '../../src/sync/engine.js';
 import type { OutboundListData, OutboundOutcomeData } from '../../src/sync/protocol.js';
 import { WorkStore } from '../../src/work/store.js';
-import { startCrmServer, type CrmServer } from '../../tools/crm/server.js';
-import { CrmStore } from '../../tools/crm/store.js';
-import { tempDir } from '../support/tmp.js';
 import { waitFor } from '../support/wait.js';
+import type { CrmServer } from '../../tools/crm/server.js';
+import type { Db } from '../../src/storage/database.js';
+import { startCrmSync } from '../support/crm-sync.js';
 
-const TOKEN = 'test-token-0123456789';
-let cleanup: () => void;
 let crm: CrmServer;
 let db: Db;
 let engine: SyncEngine;
+let stop: () => Promise<void>;
 let work: WorkStore;
 let outboundChanges = 0;
 
 beforeEach(async () => {
-  const made = tempDir('outbound-crm-');
-  cleanup = made.cleanup;
-  crm = await startCrmServer({ store: new CrmStore(path.join(made.dir, 'crm.sqlite')), tokens: [TOKEN] });
-  crm.store.seed({ customers: 30, seed: 11, history: false });
-  const file = path.join(made.dir, 'customers.sqlite');
-  db = openDatabase(file);
-  migrate(db, CUSTOMER_MIGRATIONS);
+  outboundChanges = 0;
+  let file: string;
+  ({ crm, db, engine, file, stop } = await startCrmSync(
+    'outbound-crm-',
+    { customers: 30, seed: 11, history: false },
+    { onOutboundChanged: () => (outboundChanges += 1) },
+  ));
   work = new WorkStore(file, silentLogger());
   work.open();
-  outboundChanges = 0;
-  engine = new SyncEngine({
-    store: new SyncLocalStore(db, () => 'IT'),
-    connector: new HttpSyncConnector({ url: crm.url, token: TOKEN, timeoutMs: 4000 }),
-    logger: silentLogger(),
-    pullIntervalMs: 100,
-    pageSize: 100,
-    backoff: { baseMs: 20, maxMs: 200 },
-    onStatus: () => undefined,
-    onOutboundChanged: () => (outboundChanges += 1),
-  });
-  engine.start();
 });
 
 afterEach(async () => {
-  await engine.stop();
   work.close();
-  db.close();
-  await crm.close();
-  crm.store.close();
-  cleanup();
+  await stop();
 });
 
 const crmList = () => work.outboundLists().find((list) => list.source === 'crm');
