@@ -73,3 +73,11 @@ export function useCallStack(): { readonly pbx: Pbx; hosts: WebHostProcess[]; pe
   });
   return stack;
 }
+
+/** The heading of the guidance's current phase on a desk ("Welcome", "Introduce yourself", …). */
+export function currentPhase(page: Page) {
+  return page
+    .getByRole('region', { name: 'Call guidance' })
+    .getByRole('region', { name: 'Current phase' })
+    .getByRole('heading');
+}

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { FieldError } from 'react-aria-components';
+import { Button, FieldError } from 'react-aria-components';
 import { Controller, type Control, type FieldPath, type FieldValues } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 
@@ -75,5 +75,38 @@ export function CheckboxField<T extends FieldValues>({
         </div>
       )}
     />
+  );
+}
+
+/** A small form's Save and Cancel, and what went wrong with the save, in the words given. */
+export function FormActions({
+  save,
+  cancel,
+  onCancel,
+  isDisabled,
+  problem,
+}: {
+  save: string;
+  cancel: string;
+  onCancel: () => void;
+  isDisabled: boolean;
+  problem: string | undefined;
+}) {
+  return (
+    <>
+      <div className="call__actions">
+        <Button type="submit" className="button button--primary button--small" isDisabled={isDisabled}>
+          {save}
+        </Button>
+        <Button className="button button--small" onPress={onCancel}>
+          {cancel}
+        </Button>
+      </div>
+      {problem && (
+        <p role="alert" className="field__error">
+          {problem}
+        </p>
+      )}
+    </>
   );
 }

@@ -1,12 +1,12 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId, useMemo, useState } from 'react';
-import { Button, Input, Label, TextArea, TextField } from 'react-aria-components';
+import { Input, Label, TextArea, TextField } from 'react-aria-components';
 import { Controller, useForm, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { localDateTime } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
-import { FieldErrorMessage, NativeFieldError } from '../FormFields.js';
+import { FieldErrorMessage, FormActions, NativeFieldError } from '../FormFields.js';
 import { FormCallbackWhen } from '../work/CallbackWhen.js';
 import { localInputs } from '../work/workText.js';
 
@@ -223,19 +223,13 @@ export function ScheduleCallback({
             </TextField>
           )}
         />
-        <div className="call__actions">
-          <Button type="submit" className="button button--primary button--small" isDisabled={formState.isSubmitting}>
-            {t('callbacks.new.save')}
-          </Button>
-          <Button className="button button--small" onPress={onCancel}>
-            {t('callbacks.new.cancel')}
-          </Button>
-        </div>
-        {problem && (
-          <p role="alert" className="field__error">
-            {problem}
-          </p>
-        )}
+        <FormActions
+          save={t('callbacks.new.save')}
+          cancel={t('callbacks.new.cancel')}
+          onCancel={onCancel}
+          isDisabled={formState.isSubmitting}
+          problem={problem}
+        />
       </form>
     </section>
   );

@@ -12,6 +12,7 @@ import {
 } from '../../../../src/contract/index.js';
 import { useSoftphone } from '../../state/store.js';
 import { ConfirmButton } from '../ConfirmDialog.js';
+import { FormActions } from '../FormFields.js';
 import { CallbackWhen } from './CallbackWhen.js';
 import { localInputs } from './workText.js';
 
@@ -267,19 +268,13 @@ function NotNowForm({
           autoFocus: true,
         }}
       />
-      <div className="call__actions">
-        <Button type="submit" className="button button--primary button--small" isDisabled={isDisabled}>
-          {t('outbound.save')}
-        </Button>
-        <Button className="button button--small" onPress={onCancel}>
-          {t('outbound.cancel')}
-        </Button>
-      </div>
-      {problem && (
-        <p role="alert" className="field__error">
-          {problem}
-        </p>
-      )}
+      <FormActions
+        save={t('outbound.save')}
+        cancel={t('outbound.cancel')}
+        onCancel={onCancel}
+        isDisabled={isDisabled}
+        problem={problem}
+      />
     </form>
   );
 }
