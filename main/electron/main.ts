@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { app, powerMonitor, safeStorage, session, type BrowserWindow } from 'electron';
 import { APP_NAME, defaultPolicyPath } from '../../src/config/paths.js';
 import { validatePolicyFile } from '../../src/config/validate-policy.js';
+import { deskFolders, practiceSwitch, savePracticeSwitch, secretsFromEnvironment } from '../../src/config/practice.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { withGivenSecrets } from '../../src/secrets/secret-store.js';
@@ -43,6 +44,9 @@ links.fromArgs(process.argv);
 // IT checks a policy file with the installed app: `<app> --validate-policy <file>` prints what is
 // wrong and exits (0 valid, 1 not) without opening a window or taking the single-instance lock.
 const policyToCheck = argumentValue(process.argv, '--validate-policy');
+// `--data-dir <dir>`: a desk of its own in that folder (the demo, a second desk on one machine).
+const dataDirArgument = argumentValue(process.argv, '--data-dir');
+if (dataDirArgument !== undefined) app.setPath('userData', path.resolve(dataDirArgument));
 if (policyToCheck !== undefined) {
   const check = validatePolicyFile(path.resolve(policyToCheck));
   process.stdout.write(`${check.lines.join('\n')}\n`);
@@ -83,23 +87,39 @@ async function run(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession, trusted, logger);
 
+  // Practice mode (docs/demo.md): the desk runs on the practice folder; flipping the switch keeps
+  // it in the real settings and starts the app again on the other folder.
+  const realFiles = { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json'), osPolicy };
+  const practice = practiceSwitch(realFiles);
+  const desk = deskFolders(userData, realFiles, practice);
   const core: Core = new Core({
     app: { name: APP_NAME, version: app.getVersion(), host: 'electron' },
-    dataDir: userData,
+    dataDir: desk.dataDir,
     logFile: path.join(userData, 'logs', 'core.log'),
-    settingsFiles: { policy: defaultPolicyPath(), user: path.join(userData, 'settings.json'), osPolicy },
+    settingsFiles: desk.files,
+    practice: {
+      active: practice,
+      switchTo: async (enabled) => {
+        const saved = savePracticeSwitch(realFiles, enabled);
+        if (!saved.ok) return saved;
+        setTimeout(() => {
+          app.relaunch();
+          app.quit();
+        }, 50);
+        return { ok: true };
+      },
+    },
     secrets: withGivenSecrets(
       new SafeStorageSecretStore({
         safeStorage,
-        file: path.join(userData, 'secrets.bin'),
+        file: path.join(desk.dataDir, 'secrets.bin'),
         logger,
         allowBasicText: (): boolean => core.policyAllows('desktop.allowWeakKeyring'),
       }),
-      // A development run or a test may give the password in the environment (as the web host
-      // takes it); an installed app never does: its secrets live in the OS keychain only.
-      !app.isPackaged && process.env.HEADSET_SOFTPHONE_SIP_PASSWORD
-        ? { 'sip.password': process.env.HEADSET_SOFTPHONE_SIP_PASSWORD }
-        : {},
+      // A development run, a test or the demo may give the password and token in the environment
+      // (as the web host takes them); an installed app never does: its secrets live in the OS
+      // keychain only.
+      app.isPackaged ? {} : secretsFromEnvironment(process.env, practice),
     ),
     logger,
   });

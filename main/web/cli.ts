@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir, defaultPolicyPath, APP_NAME } from '../../src/config/paths.js';
 import { validatePolicyFile } from '../../src/config/validate-policy.js';
-import { Core } from '../../src/core/core.js';
+import { Core, type PracticePort } from '../../src/core/core.js';
+import { deskFolders, practiceSwitch, savePracticeSwitch, secretsFromEnvironment } from '../../src/config/practice.js';
 import { createLogger } from '../../src/log/logger.js';
 import { FileSecretStore } from '../../src/secrets/file-secret-store.js';
 import { startWebHost } from './server.js';
@@ -23,7 +24,9 @@ The machine-wide policy file is read from ${defaultPolicyPath()}
 (override with HEADSET_SOFTPHONE_POLICY=<file>).
 The SIP password and the CRM token are kept in <data-dir>/secrets.json (mode 0600), or taken
 from the environment variables HEADSET_SOFTPHONE_SIP_PASSWORD and HEADSET_SOFTPHONE_CRM_TOKEN,
-which are never written to disk.`;
+which are never written to disk. In practice mode the desk keeps its own in
+<data-dir>/practice/secrets.json, or takes HEADSET_SOFTPHONE_PRACTICE_SIP_PASSWORD and
+HEADSET_SOFTPHONE_PRACTICE_CRM_TOKEN.`;
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -57,25 +60,50 @@ async function main(): Promise<void> {
     console.error(`--port must be a number from 0 to 65535, not "${args.port}".`);
     process.exit(2);
   }
-  const dataDir = path.resolve(args['data-dir'] ?? defaultDataDir());
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const logger = createLogger({ file: path.join(dataDir, 'logs', 'core.log') });
-  const envPassword = process.env.HEADSET_SOFTPHONE_SIP_PASSWORD;
-  const envCrmToken = process.env.HEADSET_SOFTPHONE_CRM_TOKEN;
-  const core = new Core({
-    app: { name: APP_NAME, version: readVersion(), host: 'web' },
-    dataDir,
-    logFile: path.join(dataDir, 'logs', 'core.log'),
-    settingsFiles: {
-      policy: defaultPolicyPath(),
-      user: path.resolve(args.config ?? path.join(dataDir, 'settings.json')),
-    },
-    secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), {
-      ...(envPassword ? { 'sip.password': envPassword } : {}),
-      ...(envCrmToken ? { 'crm.token': envCrmToken } : {}),
-    }),
-    logger,
-  });
+  const rootDir = path.resolve(args['data-dir'] ?? defaultDataDir());
+  fs.mkdirSync(rootDir, { recursive: true, mode: 0o700 });
+  const realFiles = {
+    policy: defaultPolicyPath(),
+    user: path.resolve(args.config ?? path.join(rootDir, 'settings.json')),
+  };
+  let host: Awaited<ReturnType<typeof startWebHost>> | undefined;
+  let core: Core;
+  let logger = createLogger({ file: path.join(rootDir, 'logs', 'core.log') });
+  /** The desk on the real folder or (practice mode) on the practice folder, each with its own files. */
+  const makeCore = (practice: boolean): Core => {
+    const { dataDir, files } = deskFolders(rootDir, realFiles, practice);
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const logFile = path.join(dataDir, 'logs', 'core.log');
+    logger = createLogger({ file: logFile });
+    const port: PracticePort = {
+      active: practice,
+      switchTo: async (enabled) => {
+        const saved = savePracticeSwitch(realFiles, enabled);
+        if (!saved.ok) return saved;
+        // After the answer has gone out: stop this desk, start the other one, move the pages over.
+        setTimeout(() => void swap(enabled), 50);
+        return { ok: true };
+      },
+    };
+    return new Core({
+      app: { name: APP_NAME, version: readVersion(), host: 'web' },
+      dataDir,
+      logFile,
+      settingsFiles: files,
+      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), secretsFromEnvironment(process.env, practice)),
+      logger,
+      practice: port,
+    });
+  };
+  const swap = async (practice: boolean) => {
+    await core.stop();
+    logger.flush();
+    core = makeCore(practice);
+    host?.setCore(core);
+    await core.start();
+    console.log(practice ? 'Practice mode is on: the desk runs on its practice folder.' : 'Practice mode is off.');
+  };
+  core = makeCore(practiceSwitch(realFiles));
   const staticDir = path.join(projectRoot, 'out', 'renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
     console.error(
@@ -83,7 +111,6 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  let host;
   try {
     host = await startWebHost({ core, logger, staticDir, port });
   } catch (error) {
@@ -97,7 +124,8 @@ async function main(): Promise<void> {
   }
   await core.start();
   console.log(`${APP_NAME} is running. Open this address in Chromium or Chrome:\n\n  ${host.url}\n`);
-  console.log(`Data folder: ${dataDir}\nPress Ctrl-C to stop.`);
+  console.log(`Data folder: ${rootDir}\nPress Ctrl-C to stop.`);
+  if (core.snapshot().practice.enabled) console.log('Practice mode is on: the desk runs on its practice folder.');
 
   let stopping = false;
   const stop = async () => {

@@ -25,6 +25,11 @@ export interface WebHost {
   url: string;
   port: number;
   token: string;
+  /**
+   * Serves another core from now on (practice mode on or off): the open pages are disconnected,
+   * reconnect by themselves and draw the new desk from its snapshot.
+   */
+  setCore(core: Core): void;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   // Room for a customer CSV sent from the screen (MAX_IMPORT_CHARS, UTF-8, escaped as JSON); only
   // a page that holds the token ever gets this far.
+  let core = options.core;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * MAX_IMPORT_CHARS });
   const endpoints = new Set<ContractEndpoint>();
 
@@ -106,7 +112,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return refuse(socket, 401, 'Unauthorized', 'missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const endpoint = new ContractEndpoint(
-        options.core,
+        core,
         (message) => {
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
         },
@@ -137,6 +143,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url: `${ownOrigin()}/?token=${token}`,
     port,
     token,
+    setCore(next) {
+      core = next;
+      for (const endpoint of endpoints) endpoint.close();
+      endpoints.clear();
+      for (const client of wss.clients) client.terminate();
+    },
     async close() {
       for (const endpoint of endpoints) endpoint.close();
       for (const client of wss.clients) client.terminate();

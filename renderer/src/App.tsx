@@ -16,6 +16,8 @@ import { DeskNotices } from './components/work/DeskNotices.js';
 import { DialLinkPrompt } from './components/DialLinkPrompt.js';
 import { OutboundPanel } from './components/work/OutboundPanel.js';
 import { WrapUpPanel } from './components/work/WrapUpPanel.js';
+import { LastPracticeReview, PracticeBanner, PracticePanel } from './components/practice/PracticePanel.js';
+import { PracticeSwitch } from './components/practice/PracticeSwitch.js';
 
 // The figures and their chart library load when the agent first opens them, not at start-up.
 const FiguresPanel = lazy(() =>
@@ -61,6 +63,7 @@ export function App() {
   // The middle column: the wrap-up waiting (above), the call's guidance (below).
   const middle = guided || wrapping;
   const language = settings?.values.ui.language;
+  const inPractice = useSoftphone((s) => s.practice?.enabled === true);
 
   useEffect(() => {
     if (language && i18n.language !== language) void i18n.changeLanguage(language);
@@ -78,13 +81,19 @@ export function App() {
   return (
     <div className="app">
       <StatusBar panel={panel} onPanel={setPanel} />
+      <PracticeBanner
+        open={panel === 'practice'}
+        onToggle={() => setPanel(panel === 'practice' ? 'calls' : 'practice')}
+      />
       <ConnectionNotice />
       <SoundNotice />
       <BreakNotice />
       <main className="main" aria-label={t('app.mainArea')}>
         {panel === 'settings' && settings ? (
           <>
-            <SettingsPanel view={settings} onOpenSync={() => setPanel('sync')} />
+            <PracticeSwitch view={settings} />
+            {/* A fresh form for each desk: the practice desk has settings of its own. */}
+            <SettingsPanel key={inPractice ? 'practice' : 'real'} view={settings} onOpenSync={() => setPanel('sync')} />
             <CustomerListPanel />
           </>
         ) : panel === 'health' ? (
@@ -96,6 +105,7 @@ export function App() {
           <>
             <DialLinkPrompt />
             <DeskNotices />
+            <LastPracticeReview />
             <div className={middle ? 'desk desk--guided' : 'desk'}>
               <CallPanel />
               {middle && (
@@ -108,6 +118,8 @@ export function App() {
                 <SyncPanel onClose={() => setPanel('calls')} />
               ) : panel === 'callbacks' ? (
                 <CallbacksPanel onClose={() => setPanel('calls')} />
+              ) : panel === 'practice' ? (
+                <PracticePanel onClose={() => setPanel('calls')} />
               ) : panel === 'outbound' ? (
                 <OutboundPanel onClose={() => setPanel('calls')} />
               ) : panel === 'figures' ? (

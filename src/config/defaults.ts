@@ -30,4 +30,5 @@ export const DEFAULT_SETTINGS: Settings = {
     allowWeakKeyring: false,
   },
   updates: { enabled: true, channel: 'latest', url: '' },
+  practice: { enabled: false },
 };

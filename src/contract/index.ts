@@ -9,3 +9,4 @@ export * from './sync.js';
 export * from './guidance.js';
 export * from './agent.js';
 export * from './wrapup.js';
+export * from './practice.js';

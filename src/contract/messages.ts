@@ -7,6 +7,7 @@ import { SyncStatus } from './sync.js';
 import { GuidanceView, PhaseId, ProcedureId, ScriptsStatus } from './guidance.js';
 import { AgentState, ChosenState, DeclinedCall } from './agent.js';
 import { CallbacksView, OutboundList, OutboundOutcome, WrapUpDraft, WrapUpView } from './wrapup.js';
+import { PracticeView } from './practice.js';
 
 /** Cumulative receive-side counters of one call's audio, as RTCPeerConnection.getStats reports them. */
 /** The largest CSV the UI sends in one command (about 32 MB); larger files go through `npm run import`. */
@@ -85,6 +86,11 @@ export const Command = z.discriminatedUnion('type', [
   z.object({ type: z.literal('diagnostics.create') }),
   /** The agent has seen the missed calls in the recent-calls list. */
   z.object({ type: z.literal('history.seen') }),
+  /**
+   * Into or out of practice mode (docs/demo.md): the host restarts the desk on the practice folder
+   * or the real one. Refused while a call is up or when IT's policy locks it.
+   */
+  z.object({ type: z.literal('practice.set'), enabled: z.boolean() }),
   /** Search the customer cache by name, company, e-mail, account number or digits of a number. */
   z.object({
     type: z.literal('customers.search'),
@@ -257,6 +263,8 @@ export const StateSnapshot = z.object({
   outbound: z.array(OutboundList),
   /** A click-to-dial link waiting for the agent's confirmation, or a link that could not be read. */
   dialLink: DialLinkPrompt.nullable(),
+  /** Practice mode: whether this desk is in it, the review of each practice call and their summary. */
+  practice: PracticeView,
 });
 export type StateSnapshot = z.infer<typeof StateSnapshot>;
 
@@ -273,6 +281,7 @@ export const CoreEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('declined'), declined: z.array(DeclinedCall) }),
   z.object({ type: z.literal('outbound'), outbound: z.array(OutboundList) }),
   z.object({ type: z.literal('dialLink'), dialLink: DialLinkPrompt.nullable() }),
+  z.object({ type: z.literal('practice'), practice: PracticeView }),
   z.object({ type: z.literal('health'), health: LineHealth }),
   z.object({ type: z.literal('state'), state: StateSnapshot }),
   z.object({ type: z.literal('line'), line: LineState }),

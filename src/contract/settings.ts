@@ -174,6 +174,15 @@ export const UpdateSettings = z.object({
   url: httpsUrl,
 });
 
+/**
+ * Practice mode (docs/demo.md): the desk works on a practice folder of its own (settings, secrets,
+ * customer cache and outbox kept apart from the real ones), points at the demo stack, marks every
+ * screen as practice and reviews each call. IT may lock it off.
+ */
+export const PracticeSettings = z.object({
+  enabled: z.boolean({ error: 'invalid.boolean' }),
+});
+
 /** Every setting the softphone knows, as stored in files and shown in the settings screen. */
 export const Settings = z.object({
   sip: SipSettings,
@@ -187,6 +196,7 @@ export const Settings = z.object({
   work: WorkSettings,
   desktop: DesktopSettings,
   updates: UpdateSettings,
+  practice: PracticeSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -204,6 +214,7 @@ export const SettingsPatch = z
     work: WorkSettings.partial().strict(),
     desktop: DesktopSettings.partial().strict(),
     updates: UpdateSettings.partial().strict(),
+    practice: PracticeSettings.partial().strict(),
   })
   .partial()
   .strict();

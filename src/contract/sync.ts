@@ -65,7 +65,16 @@ export const SyncStatus = z.object({
   firstSync: SyncProgress.optional(),
   error: z
     .object({
-      code: z.enum(['unreachable', 'unauthorized', 'server', 'protocol', 'no-token', 'database', 'insecure-url']),
+      code: z.enum([
+        'unreachable',
+        'unauthorized',
+        'server',
+        'protocol',
+        'no-token',
+        'database',
+        'insecure-url',
+        'practice-crm',
+      ]),
       message: z.string(),
       /** When the next try comes (epoch ms), for "retrying in 20 s". */
       retryAt: z.number().optional(),

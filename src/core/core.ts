@@ -35,6 +35,28 @@ import type { ScriptsStatus } from '../contract/guidance.js';
 import { WorkStore } from '../work/store.js';
 import { WorkDesk, type WorkCommand } from '../work/work-desk.js';
 import { checkedLinkTarget } from './dial-links.js';
+import { PracticeLog } from '../practice/review.js';
+
+/**
+ * Practice mode as the host runs it: the host starts the core on the practice folder when the
+ * switch is on, and restarts it on the other folder when the agent flips it (docs/demo.md).
+ */
+export interface PracticePort {
+  /** This core runs on the practice folder. */
+  active: boolean;
+  /** Keep the switch in the real settings and restart the desk on the other folder. */
+  switchTo(enabled: boolean): Promise<CommandResult>;
+}
+
+/** A CRM on this computer: the only kind a desk in practice mode syncs with. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
 
 /** What a host gives the core. The core never asks which host runs it. */
 export interface CorePorts {
@@ -56,6 +78,8 @@ export interface CorePorts {
   mediaTimeoutMs?: number;
   /** Tuning of the CRM sync for tests (smaller pages, faster retries). */
   sync?: SyncClientOptions['tuning'];
+  /** Practice mode; absent: this host has none (the core is never in practice). */
+  practice?: PracticePort;
 }
 
 type EventListener = (event: CoreEvent) => void;
@@ -90,6 +114,7 @@ export class Core {
   private readonly guidance: CallGuidance;
   private readonly workStore: WorkStore;
   private readonly work: WorkDesk;
+  private readonly practice = new PracticeLog();
 
   constructor(private readonly ports: CorePorts) {
     this.settings = new SettingsStore(ports.settingsFiles);
@@ -145,7 +170,10 @@ export class Core {
       dial: (target) => this.phone.dial(target),
       linkPop: (callId, customerId) => this.customers.dispatch({ type: 'pop.link', callId, customerId }),
       emit: (event) => this.emit(event),
-      onWrapUpSaved: () => this.customers.syncChanged(),
+      onWrapUpSaved: (callId, draft) => {
+        this.customers.syncChanged();
+        if (this.practiceActive() && this.practice.wrapUpSaved(callId, draft, Date.now())) this.emitPractice();
+      },
       logger: ports.logger.child({ part: 'work' }),
     });
     this.sync = new SyncClient({
@@ -190,6 +218,19 @@ export class Core {
           guidanceView: this.guidance.views().find((view) => view.callId === call.id),
           callsLeft: this.calls.filter((other) => other.id !== call.id && other.state !== 'ended').length,
         });
+        if (this.practiceActive()) {
+          const customer = this.customers.view().find((p) => p.callId === call.id)?.card?.customer;
+          const name = customer
+            ? [customer.givenName, customer.familyName].filter(Boolean).join(' ') || customer.company
+            : undefined;
+          const reviewed = this.practice.callEnded({
+            call,
+            guidance,
+            holdReminderSeconds: this.settings.values.guidance.holdReminderSeconds,
+            customerName: name,
+          });
+          if (reviewed) this.emitPractice();
+        }
         this.history.add(call);
         this.customers.callEnded(call);
         this.emit({ type: 'history', history: this.history.view() });
@@ -241,7 +282,27 @@ export class Core {
       declined: this.work.declinedCalls(),
       outbound: this.work.outboundLists(),
       dialLink: this.dialLink,
+      practice: this.practice.view(this.practiceActive()),
     };
+  }
+
+  private practiceActive(): boolean {
+    return this.ports.practice?.active === true;
+  }
+
+  private emitPractice(): void {
+    this.emit({ type: 'practice', practice: this.practice.view(this.practiceActive()) });
+  }
+
+  /** Into or out of practice: never with a call up, never against IT's lock; the host restarts the desk. */
+  private async switchPractice(enabled: boolean): Promise<CommandResult> {
+    if (!this.ports.practice) return { ok: false, error: { code: 'invalid', message: 'practice-unavailable' } };
+    if (enabled === this.ports.practice.active) return { ok: true };
+    if (this.settings.view().locked.includes('practice.enabled'))
+      return { ok: false, error: { code: 'locked', message: 'practice-locked' } };
+    if (this.calls.some((call) => call.state !== 'ended') || this.work.wrapUpViews().length > 0)
+      return { ok: false, error: { code: 'invalid', message: 'practice-busy' } };
+    return this.ports.practice.switchTo(enabled);
   }
 
   /**
@@ -322,6 +383,8 @@ export class Core {
         return { ok: true };
       case 'diagnostics.create':
         return this.createDiagnostics();
+      case 'practice.set':
+        return this.switchPractice(command.enabled);
       case 'history.seen':
         this.history.markSeen(Date.now());
         this.emit({ type: 'history', history: this.history.view() });
@@ -502,8 +565,28 @@ export class Core {
   private async configureSync(): Promise<void> {
     const token = await this.ports.secrets.get('crm.token');
     this.hasCrmToken = Boolean(token);
+    const url = this.settings.values.crm.url;
+    if (this.practiceActive() && url && !isLoopbackUrl(url)) {
+      // Practice calls never reach a real CRM: in practice only a CRM on this computer is synced.
+      this.ports.logger.warn('practice mode: the CRM is not on this computer, so the desk does not sync with it');
+      await this.sync.configure({
+        url: '',
+        token: undefined,
+        region: this.settings.values.phone.defaultRegion,
+        pullIntervalSeconds: this.settings.values.crm.pullIntervalSeconds,
+      });
+      this.syncStatus = {
+        ...SYNC_OFF,
+        error: {
+          code: 'practice-crm',
+          message: 'In practice mode the desk only syncs with a practice CRM on this computer.',
+        },
+      };
+      this.emit({ type: 'sync', sync: this.syncStatus });
+      return;
+    }
     await this.sync.configure({
-      url: this.settings.values.crm.url,
+      url,
       token,
       region: this.settings.values.phone.defaultRegion,
       pullIntervalSeconds: this.settings.values.crm.pullIntervalSeconds,

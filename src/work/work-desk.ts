@@ -46,7 +46,7 @@ export interface WorkDeskOptions {
   linkPop: (callId: string, customerId: number) => Promise<CommandResult>;
   emit: (event: CoreEvent) => void;
   /** A wrap-up was saved: the customer's history on screen shows it at once. */
-  onWrapUpSaved?: () => void;
+  onWrapUpSaved?: (callId: string, draft: WrapUpDraft) => void;
   logger: Logger;
   now?: () => number;
 }
@@ -393,7 +393,7 @@ export class WorkDesk {
     this.pending = this.pending.filter((entry) => entry.call.id !== callId);
     this.apply({ type: 'wrapup-done', callId });
     this.emitWrapUps();
-    this.options.onWrapUpSaved?.();
+    this.options.onWrapUpSaved?.(callId, checked.data);
     if (result.callbackId) this.reloadCallbacks();
     this.options.logger.info({ callId, disposition: form.disposition }, 'wrap-up saved');
     return { ok: true, value: result };

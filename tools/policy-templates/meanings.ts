@@ -47,6 +47,8 @@ export const MEANINGS: Record<string, string> = {
     'Download new versions in the background and install them when the app quits (never during a call); off for MSI deployments.',
   'updates.channel': '`latest` for released versions, `beta` for a pilot group.',
   'updates.url': 'The update server (https, the files electron-builder publishes); empty: no automatic updates.',
+  'practice.enabled':
+    'Practice mode: a separate practice folder, simulated calls from the demo stack, a review after each call; never a real CRM. Lock it off where agents must not practise.',
   'desktop.allowWeakKeyring':
     'Linux desks without a keyring may keep the SIP password with the weak fallback; counts only when the policy sets **and locks** it.',
 };

@@ -18,6 +18,7 @@ export const CATEGORIES: Record<string, string> = {
   work: 'Working day',
   desktop: 'Desktop',
   updates: 'Updates',
+  practice: 'Practice mode',
 };
 
 export const TEXTS: Record<string, Text> = {
@@ -250,6 +251,11 @@ export const TEXTS: Record<string, Text> = {
     explain:
       'The address of the server the app downloads new versions from (a web folder with the files electron-builder publishes: latest.yml, the installers and their blockmaps). It must start with https://. Leave it empty for no automatic updates.',
     label: 'Server address:',
+  },
+  'practice.enabled': {
+    name: 'Practice mode',
+    explain:
+      'When on, the softphone works on a practice folder of its own, apart from the real settings, customers and CRM outbox, and takes simulated calls from the demo contact centre (npm run demo) on this computer. Every screen is marked as practice, each call gets a short review, and practice calls never reach a real CRM: in practice the app syncs only with a CRM on this computer. Set it off and lock it where agents must not switch to practice.',
   },
   'desktop.allowWeakKeyring': {
     name: 'Allow the weak password storage of Linux desks without a keyring',

@@ -50,7 +50,7 @@ function TechnicalDetails({ line }: { line: Extract<LineState, { status: 'failed
 }
 
 /** Always visible: the line's state in words, and what the agent can do about it. */
-export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks' | 'outbound' | 'figures';
+export type Panel = 'calls' | 'settings' | 'health' | 'sync' | 'callbacks' | 'outbound' | 'figures' | 'practice';
 
 export function StatusBar({ panel, onPanel }: { panel: Panel; onPanel: (panel: Panel) => void }) {
   const { t } = useTranslation();

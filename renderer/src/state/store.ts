@@ -21,6 +21,7 @@ import {
   type DeclinedCall,
   type OutboundList,
   type DialLinkPrompt,
+  type PracticeView,
   SYNC_OFF,
 } from '../../../src/contract/index.js';
 import type { MediaEngine } from '../media/engine.js';
@@ -76,6 +77,8 @@ interface WorkSlice {
   outbound: OutboundList[];
   /** A click-to-dial link waiting for the agent's yes or no (or one that could not be read). */
   dialLink: DialLinkPrompt | null;
+  /** Practice mode: on or off, the review of each practice call and their summary. */
+  practice: PracticeView | null;
 }
 interface SoundSlice {
   /** The browser will not play the ringtone until the agent has clicked or typed in the window. */
@@ -121,6 +124,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
   declined: [],
   outbound: [],
   dialLink: null,
+  practice: null,
   applyEvent(event) {
     switch (event.type) {
       case 'state':
@@ -142,6 +146,7 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
           declined: event.state.declined,
           outbound: event.state.outbound,
           dialLink: event.state.dialLink,
+          practice: event.state.practice,
         });
         break;
       case 'history':
@@ -179,6 +184,9 @@ export const useSoftphone = create<SoftphoneState>()((set) => ({
         break;
       case 'dialLink':
         set({ dialLink: event.dialLink });
+        break;
+      case 'practice':
+        set({ practice: event.practice });
         break;
       case 'health':
         set({ health: event.health });
