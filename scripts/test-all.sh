@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # shellcheck source=scripts/debian-packages.sh
 source scripts/debian-packages.sh
-ensure_debian_packages kamailio kamailio-websocket-modules kamailio-extra-modules sip-tester chromium iproute2 util-linux openssl
+ensure_debian_packages kamailio kamailio-websocket-modules kamailio-extra-modules sip-tester chromium espeak-ng iproute2 util-linux openssl
 
 ensure_npm_packages
 

@@ -190,6 +190,29 @@ export type ParseResult = { ok: true; script: Script } | { ok: false; problems: 
  * both). Every problem comes with its line and column in the text and the path to the value.
  */
 export function parseScript(text: string, source: string): ParseResult {
+  const result = parseYamlWith(ScriptSchema, text, source);
+  return result.ok ? { ok: true, script: result.value } : result;
+}
+
+/** Checks an already-parsed script (from the CRM, whose body is JSON in the record). */
+export function checkScript(
+  value: unknown,
+  source: string,
+  position: (path: PropertyKey[]) => { line: number; column: number } | undefined = () => undefined,
+): ParseResult {
+  const result = checkWith(ScriptSchema, value, source, position);
+  return result.ok ? { ok: true, script: result.value } : result;
+}
+
+/**
+ * Reads a JSON or YAML text against a schema: the value, or every problem with its line and column
+ * in the text and the path to the value. Shared by the script files and the demo's scenario files.
+ */
+export function parseYamlWith<T>(
+  schema: z.ZodType<T>,
+  text: string,
+  source: string,
+): { ok: true; value: T } | { ok: false; problems: ScriptProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -201,17 +224,17 @@ export function parseScript(text: string, source: string): ParseResult {
       }),
     };
   }
-  return checkScript(doc.toJS(), source, (path) => locate(doc, lineCounter, path));
+  return checkWith(schema, doc.toJS(), source, (path) => locate(doc, lineCounter, path));
 }
 
-/** Checks an already-parsed script (from the CRM, whose body is JSON in the record). */
-export function checkScript(
+function checkWith<T>(
+  schema: z.ZodType<T>,
   value: unknown,
   source: string,
-  position: (path: PropertyKey[]) => { line: number; column: number } | undefined = () => undefined,
-): ParseResult {
-  const result = ScriptSchema.safeParse(value);
-  if (result.success) return { ok: true, script: result.data };
+  position: (path: PropertyKey[]) => { line: number; column: number } | undefined,
+): { ok: true; value: T } | { ok: false; problems: ScriptProblem[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
   return {
     ok: false,
     problems: result.error.issues.map((issue) => ({

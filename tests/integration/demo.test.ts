@@ -1,10 +1,12 @@
 /**
  * `npm run demo` starts the whole demo on loopback (a real Kamailio, the reference CRM, the web
- * host) and stops it cleanly: the desk registers on the demo PBX and fills its cache from the demo
- * CRM (read over the web host's own WebSocket, as the page does), and Ctrl-C leaves nothing
- * running: the PBX's and the web host's ports are free again, and a second run starts afresh.
+ * host in practice mode, the simulated customers' browser) and stops it cleanly: the desk registers
+ * on the demo PBX and fills its cache from the demo CRM (read over the web host's own WebSocket, as
+ * the page does), and Ctrl-C leaves nothing running: the PBX's and the web host's ports are free
+ * again, no Chromium is left behind, and a second run starts afresh. A whole call with a simulated
+ * customer is tests/e2e/demo.spec.ts.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -18,9 +20,13 @@ interface Started {
 }
 
 function startDemo(): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/demo/cli.ts', '--customers', '200', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'tools/demo/cli.ts', '--customers', '200', '--port', '0', '--web'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -83,13 +89,23 @@ function portTaken(port: number): Promise<boolean> {
   });
 }
 
-it('starts the PBX, the CRM and the desk; the desk registers and syncs; Ctrl-C stops it all; a second run starts clean', async () => {
+/** Chromium processes on this machine (the simulated customers' browser among them while the demo runs). */
+function chromiumProcesses(): number {
+  const ps = spawnSync('ps', ['-eo', 'stat=,args='], { encoding: 'utf8' }).stdout.split('\n');
+  // Running ones: a zombie has exited and only waits for its parent to collect it.
+  return ps.filter((line) => /^\s*[^Z\s]\S*\s+\S*\/chromium(\s|$)/.test(line)).length;
+}
+
+it('starts the PBX, the CRM, the desk and the simulated customers; the desk registers and syncs; Ctrl-C stops it all; a second run starts clean', async () => {
+  const chromiumBefore = chromiumProcesses();
   for (let run = 1; run <= 2; run++) {
     const demo = await startDemo();
     try {
       const page = await fetch(demo.url);
       expect(page.status).toBe(200);
       await watchDesk(demo.url, (state) => state.line === 'registered' && state.customers >= 200);
+      // The simulated customers' browser runs while the demo does.
+      expect(chromiumProcesses()).toBeGreaterThan(chromiumBefore);
     } catch (error) {
       demo.stop();
       await demo.exit;
@@ -100,5 +116,8 @@ it('starts the PBX, the CRM and the desk; the desk registers and syncs; Ctrl-C s
     expect(demo.output()).toContain('nothing of the demo is left running');
     expect(await portTaken(demo.wsPort)).toBe(false);
     expect(await portTaken(Number(demo.url.port))).toBe(false);
+    // The simulated customers' browser went with it.
+    expect(demo.output()).toContain('Simulated customers:');
+    expect(chromiumProcesses()).toBe(chromiumBefore);
   }
 }, 240_000);

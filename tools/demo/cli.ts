@@ -1,15 +1,12 @@
 /**
  * `npm run demo`: a contact centre on this machine in one command, on loopback only: the local PBX
- * (Kamailio), the reference CRM seeded with a few thousand customers, and the softphone's web host
- * set up for a demo agent (extension 1001) and synced with that CRM. It prints the address to open;
- * Ctrl-C stops everything it started, and a second run starts clean (a fresh folder each time).
- *
- *   npm run demo -- [--customers 3000] [--port 8765]
- *
- * Simulated customers that call the agent come with the next part of the demo (issue 10); until
- * then, call the agent from a second desk or a SIP client on the PBX (accounts 1002–1006).
+ * (Kamailio), the reference CRM seeded with a few thousand customers, the softphone's web host set
+ * up for a demo agent (extension 1001) in practice mode and synced with that CRM, and the simulated
+ * customers (tools/sim) who call the agent with real voices and answer the agent's calls. It prints
+ * the address to open; Ctrl-C stops everything it started, and a second run starts clean (a fresh
+ * folder each time). docs/demo.md tells the whole story.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,13 +17,28 @@ import { startCrmServer, type CrmServer } from '../crm/server.js';
 import { CrmStore } from '../crm/store.js';
 import { getTestAccount } from '../pbx/accounts.js';
 import { KamailioNotInstalledError, startPbx, type Pbx } from '../pbx/pbx.js';
+import { generateCustomers, Random } from '../../src/customers/generator.js';
+import { formatProblem, readScenarios } from '../sim/scenario.js';
+import { SimulatedCustomers, type SimCustomer } from '../sim/service.js';
+import { SpeechNotInstalledError } from '../sim/voices.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const AGENT = '1001';
-const USAGE = `Usage: npm run demo -- [--customers 3000] [--port 8765]
+/** The PBX account the simulated customers use: the outside world, as a trunk would be. */
+const OUTSIDE_LINE = '1006';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+const USAGE = `Usage: npm run demo -- [options]
 
-  --customers <n>  customers seeded into the demo CRM (default 3000)
-  --port <n>       the web host's port on 127.0.0.1 (default 8765; 0 picks a free one)`;
+  --customers <n>     customers seeded into the demo CRM (default 3000)
+  --port <n>          the web host's port on 127.0.0.1 (default 8765; 0 picks a free one)
+  --pace <s>          seconds between simulated calls, on average (default 60; 0: only when
+                      you type c and Enter)
+  --first-call <s>    seconds before the first simulated call (default 20)
+  --scenario <id>     only this scenario (a file name in the scenarios folder, without .yaml)
+  --scenarios <dir>   the scenario files (default tools/sim/scenarios; format in docs/demo.md)
+  --seed <n>          the same callers in the same order each run (default: different each run)
+  --no-customers      no simulated customers: call the agent yourself from a SIP client
+  --web               the web host even where the desktop app can run`;
 
 function number(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -39,10 +51,32 @@ function number(name: string, value: string | undefined, fallback: number, max: 
 }
 
 async function main(): Promise<void> {
-  let values: { customers?: string; port?: string; help?: boolean };
+  let values: {
+    customers?: string;
+    port?: string;
+    pace?: string;
+    'first-call'?: string;
+    scenario?: string;
+    scenarios?: string;
+    'no-customers'?: boolean;
+    seed?: string;
+    web?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
-      options: { customers: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        customers: { type: 'string' },
+        port: { type: 'string' },
+        pace: { type: 'string' },
+        'first-call': { type: 'string' },
+        scenario: { type: 'string' },
+        scenarios: { type: 'string' },
+        'no-customers': { type: 'boolean' },
+        seed: { type: 'string' },
+        web: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -55,6 +89,27 @@ async function main(): Promise<void> {
   }
   const customers = number('customers', values.customers, 3000, 1_000_000);
   const port = number('port', values.port, 8765, 65535);
+  const pace = number('pace', values.pace, 60, 3600);
+  const firstCall = number('first-call', values['first-call'], 20, 3600);
+  const withCustomers = !values['no-customers'];
+  const seed = values.seed === undefined ? undefined : number('seed', values.seed, 0, 2 ** 31);
+  // The scenarios first: a typo in one stops the demo before anything starts, with its place.
+  const scenarioDir = path.resolve(values.scenarios ?? path.join(root, 'tools', 'sim', 'scenarios'));
+  const { scenarios, problems } = withCustomers
+    ? fs.existsSync(scenarioDir)
+      ? readScenarios(scenarioDir)
+      : { scenarios: [], problems: [{ source: scenarioDir, message: 'no such folder' }] }
+    : { scenarios: [], problems: [] };
+  if (problems.length > 0) {
+    console.error(`The scenario files have problems:\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    process.exit(2);
+  }
+  if (values.scenario && !scenarios.some((s) => s.id === values.scenario)) {
+    console.error(
+      `No scenario "${values.scenario}" in ${scenarioDir}; there are: ${scenarios.map((s) => s.id).join(', ')}`,
+    );
+    process.exit(2);
+  }
 
   if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
     console.error('Building the screen (once)…');
@@ -86,15 +141,12 @@ async function main(): Promise<void> {
   try {
     let pbx: Pbx;
     try {
-      pbx = await startPbx().catch(async (error: unknown) => {
+      pbx = await startPbx({ outsideLine: OUTSIDE_LINE }).catch(async (error: unknown) => {
         // As root on Debian or Ubuntu the demo installs what it needs itself, as test:all does.
         if (!(error instanceof KamailioNotInstalledError) || process.getuid?.() !== 0) throw error;
         console.error("Installing Kamailio from Debian's packages…");
-        await run('bash', [
-          '-c',
-          'source scripts/debian-packages.sh && ensure_debian_packages kamailio kamailio-websocket-modules kamailio-extra-modules',
-        ]);
-        return startPbx();
+        await installDebianPackages(['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modules']);
+        return startPbx({ outsideLine: OUTSIDE_LINE });
       });
     } catch (error) {
       if (error instanceof KamailioNotInstalledError) {
@@ -119,68 +171,194 @@ async function main(): Promise<void> {
       store.close();
     });
 
+    // The demo's desk is in practice mode: its practice folder points at this stack.
     const deskDir = path.join(dir, 'desk');
+    const practiceDir = path.join(deskDir, 'practice');
     const account = getTestAccount(AGENT);
-    fs.mkdirSync(deskDir, { recursive: true });
+    fs.mkdirSync(practiceDir, { recursive: true });
+    fs.writeFileSync(path.join(deskDir, 'settings.json'), JSON.stringify({ practice: { enabled: true } }));
     fs.writeFileSync(
-      path.join(deskDir, 'settings.json'),
+      path.join(practiceDir, 'settings.json'),
       JSON.stringify({
         sip: { wsUrl: pbx.wsUrl, user: AGENT, domain: pbx.domain, displayName: account.displayName },
         agent: { name: 'Demo Agent', company: 'Acme Energia' },
         crm: { url: crm.url, pullIntervalSeconds: 10 },
       }),
     );
-    const host = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'main/web/cli.ts', '--data-dir', deskDir, '--port', String(port)],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          HEADSET_SOFTPHONE_SIP_PASSWORD: account.password,
-          HEADSET_SOFTPHONE_CRM_TOKEN: token,
-          // The demo's desk ignores this machine's IT policy.
-          HEADSET_SOFTPHONE_POLICY: path.join(dir, 'no-policy.json'),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+
+    const env = {
+      ...process.env,
+      // The demo's desk ignores this machine's IT policy; its practice secrets come this way.
+      HEADSET_SOFTPHONE_POLICY: path.join(dir, 'no-policy.json'),
+      HEADSET_SOFTPHONE_PRACTICE_SIP_PASSWORD: account.password,
+      HEADSET_SOFTPHONE_PRACTICE_CRM_TOKEN: token,
+    };
+    // The desktop app where its binary can run here, else the web host (as `npm run app` chooses).
+    const desktop = !values.web && electronCanRun();
+    const host = desktop
+      ? spawn(process.execPath, ['scripts/start-electron.mjs', '--data-dir', deskDir], {
+          cwd: root,
+          env,
+          stdio: ['ignore', 'inherit', 'inherit'],
+        })
+      : spawn(process.execPath, ['--import', 'tsx', 'main/web/cli.ts', '--data-dir', deskDir, '--port', String(port)], {
+          cwd: root,
+          env,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+    const hostName = desktop ? 'The desktop app' : 'The web host';
     stops.push(() => stopChild(host));
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      host.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      host.once('exit', (code) => reject(new Error(`The web host stopped (exit ${code}):\n${output}`)));
-    });
+    const url = desktop
+      ? undefined
+      : await new Promise<string>((resolve, reject) => {
+          let output = '';
+          host.stdout!.on('data', (chunk: Buffer) => {
+            output += chunk.toString();
+            const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+            if (match) resolve(match[1]!);
+          });
+          host.once('exit', (code) => reject(new Error(`The web host stopped (exit ${code}):\n${output}`)));
+        });
     host.once('exit', (code) => {
       if (!stopping) {
-        console.error(`The web host stopped unexpectedly (exit ${code}).`);
+        console.error(`${hostName} stopped unexpectedly (exit ${code}).`);
         void stopAll(1);
       }
     });
+
+    let sim: SimulatedCustomers | undefined;
+    if (withCustomers) {
+      console.error('Starting the simulated customers…');
+      sim = await startCustomers(pbx, customers, scenarios, {
+        pace,
+        firstCall,
+        only: values.scenario,
+        seed,
+        cacheDir: path.join(root, '.tmp', 'sim-voices'),
+      });
+      stops.unshift(() => sim!.stop());
+    }
 
     console.log(
       [
         'The demo contact centre is running on this machine:',
         '',
-        `  Open in Chromium or Chrome:  ${url}`,
+        url ? `  Open in Chromium or Chrome:  ${url}` : '  The desk is the desktop app window that opened.',
         '',
         `  Phone server (Kamailio):     ${pbx.wsUrl}  (SIP over UDP on 127.0.0.1:${pbx.udpPort})`,
         `  CRM:                         ${crm.url}  (${customers} customers)`,
-        `  The agent:                   extension ${AGENT}, "Demo Agent"`,
-        '  Call the agent from a SIP client on the PBX: users 1002–1006, password "secret" + the user',
-        '  (e.g. 1002 / secret1002), domain pbx.test.',
+        `  The agent:                   extension ${AGENT}, "Demo Agent", in practice mode`,
+        sim
+          ? pace > 0
+            ? `  Simulated customers:         ${scenarios.filter((s) => s.direction === 'in').length} scenarios; the first call in about ${firstCall} s, then one every ~${pace} s`
+            : '  Simulated customers:         they call when you type c and Enter'
+          : '  No simulated customers (--no-customers).',
+        sim ? '  Type c and Enter to have a customer call now. Calls to outside numbers reach them too.' : '',
+        '  Call the agent yourself from a SIP client on the PBX: users 1002–1005, password "secret" +',
+        '  the user (e.g. 1002 / secret1002), domain pbx.test.',
         '',
         'Press Ctrl-C to stop everything.',
-      ].join('\n'),
+      ]
+        .filter((line, index, lines) => line !== '' || lines[index - 1] !== '')
+        .join('\n'),
     );
+    if (sim) {
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (text: string) => {
+        if (text.trim().toLowerCase() === 'c' && !sim!.callNow())
+          console.error('A simulated call is already in progress.');
+      });
+    }
   } catch (error) {
     console.error(`The demo could not start: ${(error as Error).message}`);
     await stopAll(1);
   }
+}
+
+/** The customers of the demo CRM (the same generator and seed), as the simulated callers know them. */
+function demoCustomers(count: number): SimCustomer[] {
+  const female = new Set(['Mrs', 'Ms', 'Miss', 'Mrs.', 'Ms.', 'Sig.ra', 'Dott.ssa', 'κα', 'г-жа', 'Dna.']);
+  const list: SimCustomer[] = [];
+  for (const { customer } of generateCustomers(count, { seed: 1 })) {
+    if (!customer.givenName || !customer.familyName || customer.phones.length === 0) continue;
+    list.push({
+      firstName: customer.givenName,
+      lastName: customer.familyName,
+      phones: customer.phones.map((phone) => phone.e164),
+      language: customer.language,
+      accountNumber: customer.accountNumber,
+      postcode: customer.identification?.postcode,
+      dateOfBirth: customer.identification?.dateOfBirth,
+      ...(customer.title ? { female: female.has(customer.title) } : {}),
+    });
+  }
+  return list;
+}
+
+/**
+ * The simulated customers need espeak-ng and Chromium from Debian's packages: installed here when
+ * run as root on Debian or Ubuntu, else named with the command that installs them.
+ */
+async function startCustomers(
+  pbx: Pbx,
+  count: number,
+  scenarios: Parameters<typeof SimulatedCustomers.start>[0]['scenarios'],
+  options: { pace: number; firstCall: number; only?: string; seed?: number; cacheDir: string },
+): Promise<SimulatedCustomers> {
+  const start = () =>
+    SimulatedCustomers.start({
+      pbx,
+      line: { user: OUTSIDE_LINE, password: getTestAccount(OUTSIDE_LINE).password },
+      agent: AGENT,
+      customers: demoCustomers(count),
+      scenarios,
+      paceSeconds: options.pace,
+      firstCallSeconds: options.firstCall,
+      only: options.only,
+      cacheDir: options.cacheDir,
+      chromium: CHROMIUM,
+      ...(options.seed === undefined
+        ? {}
+        : {
+            random: (
+              (rng) => () =>
+                rng.float()
+            )(new Random(options.seed)),
+          }),
+      log: (line) => console.log(`[customers] ${new Date().toLocaleTimeString()} ${line}`),
+    });
+  const missing = [
+    ...(fs.existsSync(CHROMIUM) ? [] : ['chromium']),
+    ...(await SimulatedCustomers.speechInstalled().then((ok) => (ok ? [] : ['espeak-ng']))),
+  ];
+  if (missing.length > 0) {
+    if (process.getuid?.() !== 0) {
+      throw new Error(
+        `The simulated customers need ${missing.join(' and ')} from Debian's packages. Install with:\n` +
+          `  sudo apt-get install ${missing.join(' ')}\n(or run the demo with --no-customers).`,
+      );
+    }
+    console.error(`Installing ${missing.join(' and ')} from Debian's packages…`);
+    await installDebianPackages(missing);
+  }
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof SpeechNotInstalledError)
+      throw new Error(`${error.message} (or run the demo with --no-customers).`, { cause: error });
+    throw error;
+  }
+}
+
+function installDebianPackages(packages: string[]): Promise<void> {
+  return run('bash', ['-c', `source scripts/debian-packages.sh && ensure_debian_packages ${packages.join(' ')}`]);
+}
+
+/** Whether the Electron app can run here (its binary installed or downloadable): as `npm run app` asks. */
+function electronCanRun(): boolean {
+  return (
+    spawnSync(process.execPath, ['scripts/start-electron.mjs', '--check'], { cwd: root, stdio: 'ignore' }).status === 0
+  );
 }
 
 function run(command: string, args: string[]): Promise<void> {

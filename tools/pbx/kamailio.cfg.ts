@@ -32,6 +32,12 @@ export interface KamailioCfgOptions {
   debugLevel?: number;
   /** SIP worker processes per UDP socket and TCP workers. Default 2. */
   children?: number;
+  /**
+   * The account that answers for the world outside the PBX, as a trunk would: an INVITE to a
+   * number that is no account here (e.g. "+393471234567") goes to where this account is registered,
+   * the dialled number kept in To. The demo's simulated customers use it. Default: none (404).
+   */
+  outsideLine?: string;
 }
 
 /** Quotes a value for use inside a double-quoted Kamailio cfg string. */
@@ -60,6 +66,20 @@ export function renderKamailioCfg(opts: KamailioCfgOptions): string {
   }
   const mpath = opts.modulesDir.endsWith('/') ? opts.modulesDir : `${opts.modulesDir}/`;
   const realm = cfgString(opts.domain);
+  if (opts.outsideLine !== undefined && !opts.accounts.some((a) => a.user === opts.outsideLine))
+    throw new Error(`The outside line must be one of the accounts: ${opts.outsideLine}`);
+  const outside =
+    opts.outsideLine === undefined
+      ? ''
+      : `
+		# A number outside the PBX goes to the outside line (a trunk, here the simulated customers).
+		if (is_method("INVITE") && $rU =~ "^[+]?[0-9]{5,16}$") {
+			if (lookup("location", ${cfgString(`sip:${opts.outsideLine}@${opts.domain}`)})) {
+				route(RELAY);
+			}
+			sl_send_reply("480", "Temporarily Unavailable");
+			exit;
+		}`;
   const accountLines = opts.accounts.map((a) => `\t$sht(accounts=>${a.user}) = ${cfgString(a.password)};`).join('\n');
 
   return `#!KAMAILIO
@@ -361,7 +381,7 @@ route[REGISTRAR] {
 }
 
 route[LOCATION] {
-	if ($sht(accounts=>$rU) == $null) {
+	if ($sht(accounts=>$rU) == $null) {${outside}
 		sl_send_reply("404", "Not Found");
 		exit;
 	}

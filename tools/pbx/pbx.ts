@@ -32,6 +32,8 @@ export interface StartPbxOptions {
   startTimeoutMs?: number;
   /** Kamailio debug level (1 warnings, 2 info = one line per request, 3 debug). Default 2; env PBX_DEBUG overrides. */
   debugLevel?: number;
+  /** The account that answers for numbers outside the PBX (a trunk): see KamailioCfgOptions. */
+  outsideLine?: string;
 }
 
 export interface Pbx {
@@ -320,6 +322,7 @@ async function startOnce(
     modulesDir: kamailio.modulesDir,
     host: HOST,
     debugLevel,
+    outsideLine: opts.outsideLine,
   });
 
   const ownWorkDir = !opts.workDir;
