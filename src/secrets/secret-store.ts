@@ -32,6 +32,16 @@ export class SecretStoreUnavailableError extends Error {
  * A store with some secrets given from outside (the environment of a test or a development run),
  * never written anywhere; the others come from, and go to, the store beneath.
  */
+/** A store that answers with `defaults` for what it does not hold (what the agent saves wins). */
+export function withDefaultSecrets(store: SecretStore, defaults: Partial<Record<SecretName, string>>): SecretStore {
+  return {
+    kind: store.kind,
+    get: async (name) => (await store.get(name)) ?? defaults[name],
+    set: (name, value) => store.set(name, value),
+    delete: (name) => store.delete(name),
+  };
+}
+
 export function withGivenSecrets(store: SecretStore, given: Partial<Record<SecretName, string>>): SecretStore {
   return {
     kind: store.kind,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Call, CustomerCard, PhaseId, WrapUpDraft } from '../../src/contract/index.js';
-import { EMPTY_WRAPUP, PRACTICE_FINDINGS, PracticeReview, PracticeView } from '../../src/contract/index.js';
+import {
+  EMPTY_WRAPUP,
+  INBOUND_PHASES,
+  PRACTICE_FINDINGS,
+  PracticeReview,
+  PracticeView,
+} from '../../src/contract/index.js';
 import { checkScript, type LoadedScript } from '../../src/guidance/script.js';
 import english from '../../src/guidance/scripts/general.en.json';
 import { GuidanceSession } from '../../src/guidance/session.js';
@@ -43,16 +49,7 @@ const CARD: CustomerCard = {
 };
 
 const T0 = 1_700_000_000_000;
-const ALL_INBOUND: PhaseId[] = [
-  'prepare',
-  'welcome',
-  'identify',
-  'understand',
-  'handle',
-  'summarise',
-  'leave',
-  'close',
-];
+const ALL_INBOUND: PhaseId[] = [...INBOUND_PHASES];
 
 /** A practice call on a fake clock, followed by a guidance session as the desk runs one. */
 function practiceCall(options: { direction?: 'in' | 'out'; id?: string } = {}) {

@@ -130,14 +130,17 @@ export function readScenarios(folder: string): { scenarios: Scenario[]; problems
 /** A scenario problem in one line, the way a person reads it: "file:3:5 steps[2].say: …". */
 export function formatProblem(problem: ScriptProblem): string {
   const at = problem.line ? `:${problem.line}${problem.column ? `:${problem.column}` : ''}` : '';
-  return `${problem.source}${at} ${problem.path ? `${problem.path}: ` : ''}${problem.message}`;
+  return `${problem.source}${at}${problem.path ? ` ${problem.path}` : ''}: ${problem.message}`;
 }
 
 /** The line's words with the customer's data filled in; a variable without data is left out. */
 export function fillLine(text: string, values: Partial<Record<(typeof SCENARIO_VARIABLES)[number], string>>): string {
-  return text
-    .replace(VARIABLE, (_, name: string) => values[name.trim() as keyof typeof values] ?? '')
-    .replace(/\s+([,.?!])/g, '$1')
-    .replace(/\s{2,}/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(VARIABLE, (_, name: string) => values[name.trim() as keyof typeof values] ?? '')
+      // No space left before punctuation (the Greek question mark is ";").
+      .replace(/\s+([,.?!;:…])/g, '$1')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
 }

@@ -99,7 +99,10 @@ export function spokenLanguage(tag: string | undefined): SpokenLanguage {
 
 /** The service line a customer speaking this language calls (P-Called-Party-ID), as in the CRM's data. */
 export function lineFor(language: SpokenLanguage, locale?: string): string {
-  const exact = SERVICE_LINES.find((line) => line.language === locale && line.called.startsWith('+'));
+  // The line of the customer's own country when it speaks that language there (en-US: the US line).
+  const exact = SERVICE_LINES.find(
+    (line) => line.language === locale && (line.language ?? '').startsWith(language) && line.called.startsWith('+'),
+  );
   const same = SERVICE_LINES.find((line) => line.called.startsWith('+') && (line.language ?? '').startsWith(language));
   return (exact ?? same ?? SERVICE_LINES[0]!).called;
 }
