@@ -78,6 +78,15 @@ export function App() {
     if (needsSettings) setPanel('settings');
   }
 
+  // A call ringing while the agent is in the settings or the line's health: back to the desk, where
+  // the call and its record are (those screens have no call controls).
+  const ringing = useSoftphone((s) => s.calls.some((call) => call.state === 'ringing-in'));
+  const [wasRinging, setWasRinging] = useState(false);
+  if (ringing !== wasRinging) {
+    setWasRinging(ringing);
+    if (ringing && (panel === 'settings' || panel === 'health')) setPanel('calls');
+  }
+
   return (
     <div className="app">
       <StatusBar panel={panel} onPanel={setPanel} />

@@ -7,7 +7,10 @@
  * The scenario is tests/fixtures/scenarios/quick-hold.yaml: short waits, so the test stays short.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { startWebHost } from './stack.js';
 
 let demo: ChildProcessWithoutNullStreams | undefined;
 let output = '';
@@ -18,6 +21,38 @@ test.afterEach(async ({ browserName: _ }, testInfo) => {
     demo.kill('SIGKILL');
   }
 });
+
+/** `npm run demo` with a short scripted scenario and calls only on "c" + Enter. */
+function launchDemo(args: string[]): void {
+  output = '';
+  demo = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'tools/demo/cli.ts',
+      '--customers',
+      '200',
+      '--pace',
+      '0',
+      '--scenarios',
+      'tests/fixtures/scenarios',
+      '--scenario',
+      'quick-hold',
+      ...args,
+    ],
+    { cwd: process.cwd(), env: process.env, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  demo.stdout.on('data', (chunk) => (output += chunk));
+  demo.stderr.on('data', (chunk) => (output += chunk));
+}
+
+async function stopDemo(): Promise<void> {
+  const exited = new Promise<number | null>((resolve) => demo!.once('exit', (code) => resolve(code)));
+  demo!.kill('SIGINT');
+  expect(await exited).toBe(0);
+  expect(output).toContain('Stopped; nothing of the demo is left running.');
+}
 
 function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
@@ -42,30 +77,7 @@ test('npm run demo: a simulated customer calls with a real voice, the agent prac
   browser,
 }) => {
   test.setTimeout(180_000);
-  demo = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'tools/demo/cli.ts',
-      '--customers',
-      '200',
-      '--port',
-      '0',
-      '--pace',
-      '0',
-      '--scenarios',
-      'tests/fixtures/scenarios',
-      '--scenario',
-      'quick-hold',
-      '--seed',
-      '7',
-      '--web',
-    ],
-    { cwd: process.cwd(), env: process.env, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  demo.stdout.on('data', (chunk) => (output += chunk));
-  demo.stderr.on('data', (chunk) => (output += chunk));
+  launchDemo(['--port', '0', '--seed', '7', '--web']);
   const [, url] = await waitForOutput(/(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/, 90_000);
 
   const context = await browser.newContext();
@@ -81,7 +93,7 @@ test('npm run demo: a simulated customer calls with a real voice, the agent prac
     await expect(agent.getByTestId('sync-indicator')).toContainText('up to date', { timeout: 60_000 });
 
     // "c" and Enter: a customer calls now.
-    demo.stdin.write('c\n');
+    demo!.stdin.write('c\n');
     const incoming = agent.getByRole('region', { name: 'Incoming call' });
     await expect(incoming).toBeVisible({ timeout: 30_000 });
     const pinned = agent.getByRole('region', { name: "Caller's record" });
@@ -169,8 +181,53 @@ test('npm run demo: a simulated customer calls with a real voice, the agent prac
   }
 
   // Ctrl-C: everything stops, nothing is left running.
-  const exited = new Promise<number | null>((resolve) => demo!.once('exit', (code) => resolve(code)));
-  demo.kill('SIGINT');
-  expect(await exited).toBe(0);
-  expect(output).toContain('Stopped; nothing of the demo is left running.');
+  await stopDemo();
+});
+
+test('a softphone of its own in practice mode finds the demo on this computer and takes its calls', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  // The stack without a desk of its own, on the ports practice mode knows.
+  launchDemo(['--no-desk']);
+  await waitForOutput(/Press Ctrl-C to stop everything/, 90_000);
+  expect(output).not.toContain('the usual ports were taken');
+
+  // The trainee's own softphone, set up for a real phone system that is not there.
+  const web = await startWebHost({
+    settings: { sip: { wsUrl: 'ws://127.0.0.1:9', user: '2001', domain: 'real.example' }, agent: { name: 'Ana' } },
+  });
+  try {
+    const agent = await web.open(browser);
+    // No password for the real phone system: the settings are open, the practice switch among them.
+    await agent
+      .getByRole('region', { name: 'Practice mode' })
+      .getByRole('button', { name: 'Start practising' })
+      .click();
+    await expect(agent.getByRole('note', { name: 'Practice mode' })).toBeVisible({ timeout: 30_000 });
+    // Practice points at the demo: registered as its agent, the cache filled from its CRM.
+    await expect(agent.getByRole('status', { name: 'Line' })).toContainText('Registered', { timeout: 30_000 });
+    await expect(agent.getByRole('status', { name: 'Line' })).toContainText('1001@pbx.test');
+    await expect(agent.getByTestId('sync-indicator')).toContainText('up to date', { timeout: 60_000 });
+
+    demo!.stdin.write('c\n');
+    const incoming = agent.getByRole('region', { name: 'Incoming call' });
+    await expect(incoming).toBeVisible({ timeout: 30_000 });
+    await expect(
+      agent.getByRole('region', { name: "Caller's record" }).getByRole('heading', { level: 3 }),
+    ).toBeVisible();
+    await incoming.getByRole('button', { name: 'Answer' }).click();
+    await expect(agent.getByRole('region', { name: 'Wrap-up' })).toBeVisible({ timeout: 40_000 });
+    await waitForOutput(
+      /The call ended \(answered; 2 lines said, 0 hold\(s\), audio bytes sent [1-9]\d*, received [1-9]\d*; ended by the customer\)/,
+      10_000,
+    );
+    // The real desk's settings are as they were.
+    expect(JSON.parse(fs.readFileSync(path.join(web.dataDir, 'settings.json'), 'utf8')).sip.wsUrl).toBe(
+      'ws://127.0.0.1:9',
+    );
+  } finally {
+    await web.stop();
+  }
+  await stopDemo();
 });

@@ -34,8 +34,10 @@ test('practice mode: on from Settings on a folder of its own, every screen marke
   const realSettings = JSON.parse(fs.readFileSync(path.join(web.dataDir, 'settings.json'), 'utf8'));
   expect(realSettings.practice).toEqual({ enabled: true });
   expect(fs.existsSync(path.join(web.dataDir, 'practice'))).toBe(true);
-  // The practice desk has its own settings: the real agent's name is not there.
+  // The practice desk has its own settings: the real agent's name is not there, and it points at
+  // the demo contact centre on this computer (npm run demo).
   await expect(page.getByLabel('Your name')).toHaveValue('');
+  await expect(page.getByLabel('Server address (WebSocket)', { exact: true })).toHaveValue('ws://127.0.0.1:8089');
   await page.getByLabel('Your name').fill('Trainee');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();

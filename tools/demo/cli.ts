@@ -7,7 +7,6 @@
  * folder each time). docs/demo.md tells the whole story.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { CrmStore } from '../crm/store.js';
 import { getTestAccount } from '../pbx/accounts.js';
 import { KamailioNotInstalledError, startPbx, type Pbx } from '../pbx/pbx.js';
 import { generateCustomers, Random } from '../../src/customers/generator.js';
+import { DEMO_STACK } from '../../src/config/practice.js';
 import { formatProblem, readScenarios } from '../sim/scenario.js';
 import { SimulatedCustomers, type SimCustomer } from '../sim/service.js';
 import { SpeechNotInstalledError } from '../sim/voices.js';
@@ -38,7 +38,9 @@ const USAGE = `Usage: npm run demo -- [options]
   --scenarios <dir>   the scenario files (default tools/sim/scenarios; format in docs/demo.md)
   --seed <n>          the same callers in the same order each run (default: different each run)
   --no-customers      no simulated customers: call the agent yourself from a SIP client
-  --web               the web host even where the desktop app can run`;
+  --web               the web host even where the desktop app can run
+  --no-desk           no desk of the demo's own: use your softphone in practice mode
+                      (Settings → Practice mode finds the demo on this computer)`;
 
 function number(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     'no-customers'?: boolean;
     seed?: string;
     web?: boolean;
+    'no-desk'?: boolean;
     help?: boolean;
   };
   try {
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
         'no-customers': { type: 'boolean' },
         seed: { type: 'string' },
         web: { type: 'boolean' },
+        'no-desk': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
   const pace = number('pace', values.pace, 60, 3600);
   const firstCall = number('first-call', values['first-call'], 20, 3600);
   const withCustomers = !values['no-customers'];
+  const withDesk = !values['no-desk'];
   const seed = values.seed === undefined ? undefined : number('seed', values.seed, 0, 2 ** 31);
   // The scenarios first: a typo in one stops the demo before anything starts, with its place.
   const scenarioDir = path.resolve(values.scenarios ?? path.join(root, 'tools', 'sim', 'scenarios'));
@@ -140,13 +145,23 @@ async function main(): Promise<void> {
 
   try {
     let pbx: Pbx;
+    // On the ports a desk's practice mode looks for (DEMO_STACK), else on free ones.
+    let onKnownPorts = true;
+    const startOurPbx = () =>
+      startPbx({ outsideLine: OUTSIDE_LINE, wsPort: DEMO_STACK.pbxWsPort, udpPort: DEMO_STACK.pbxUdpPort }).catch(
+        (error: unknown) => {
+          if (!/already in use/.test((error as Error).message)) throw error;
+          onKnownPorts = false;
+          return startPbx({ outsideLine: OUTSIDE_LINE });
+        },
+      );
     try {
-      pbx = await startPbx({ outsideLine: OUTSIDE_LINE }).catch(async (error: unknown) => {
+      pbx = await startOurPbx().catch(async (error: unknown) => {
         // As root on Debian or Ubuntu the demo installs what it needs itself, as test:all does.
         if (!(error instanceof KamailioNotInstalledError) || process.getuid?.() !== 0) throw error;
         console.error("Installing Kamailio from Debian's packages…");
         await installDebianPackages(['kamailio', 'kamailio-websocket-modules', 'kamailio-extra-modules']);
-        return startPbx({ outsideLine: OUTSIDE_LINE });
+        return startOurPbx();
       });
     } catch (error) {
       if (error instanceof KamailioNotInstalledError) {
@@ -161,70 +176,85 @@ async function main(): Promise<void> {
     }
     stops.push(() => pbx.stop());
 
-    const token = crypto.randomBytes(18).toString('base64url');
+    // The practice token every desk's practice mode knows: a loopback CRM of invented customers.
+    const token = DEMO_STACK.crmToken;
     const store = new CrmStore(path.join(dir, 'crm.sqlite'));
     console.error(`Seeding the demo CRM with ${customers} customers…`);
     store.seed({ customers, seed: 1 });
-    const crm: CrmServer = await startCrmServer({ store, tokens: [token] });
+    const crm: CrmServer = await startCrmServer({ store, tokens: [token], port: DEMO_STACK.crmPort }).catch(
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+        onKnownPorts = false;
+        return startCrmServer({ store, tokens: [token] });
+      },
+    );
     stops.push(async () => {
       await crm.close();
       store.close();
     });
 
-    // The demo's desk is in practice mode: its practice folder points at this stack.
-    const deskDir = path.join(dir, 'desk');
-    const practiceDir = path.join(deskDir, 'practice');
-    const account = getTestAccount(AGENT);
-    fs.mkdirSync(practiceDir, { recursive: true });
-    fs.writeFileSync(path.join(deskDir, 'settings.json'), JSON.stringify({ practice: { enabled: true } }));
-    fs.writeFileSync(
-      path.join(practiceDir, 'settings.json'),
-      JSON.stringify({
-        sip: { wsUrl: pbx.wsUrl, user: AGENT, domain: pbx.domain, displayName: account.displayName },
-        agent: { name: 'Demo Agent', company: 'Acme Energia' },
-        crm: { url: crm.url, pullIntervalSeconds: 10 },
-      }),
-    );
+    let url: string | undefined;
+    let desktop = false;
+    if (withDesk) {
+      // The demo's desk is in practice mode: its practice folder points at this stack.
+      const deskDir = path.join(dir, 'desk');
+      const practiceDir = path.join(deskDir, 'practice');
+      const account = getTestAccount(AGENT);
+      fs.mkdirSync(practiceDir, { recursive: true });
+      fs.writeFileSync(path.join(deskDir, 'settings.json'), JSON.stringify({ practice: { enabled: true } }));
+      fs.writeFileSync(
+        path.join(practiceDir, 'settings.json'),
+        JSON.stringify({
+          sip: { wsUrl: pbx.wsUrl, user: AGENT, domain: pbx.domain, displayName: account.displayName },
+          agent: { name: 'Demo Agent', company: 'Acme Energia' },
+          crm: { url: crm.url, pullIntervalSeconds: 10 },
+        }),
+      );
 
-    const env = {
-      ...process.env,
-      // The demo's desk ignores this machine's IT policy; its practice secrets come this way.
-      HEADSET_SOFTPHONE_POLICY: path.join(dir, 'no-policy.json'),
-      HEADSET_SOFTPHONE_PRACTICE_SIP_PASSWORD: account.password,
-      HEADSET_SOFTPHONE_PRACTICE_CRM_TOKEN: token,
-    };
-    // The desktop app where its binary can run here, else the web host (as `npm run app` chooses).
-    const desktop = !values.web && electronCanRun();
-    const host = desktop
-      ? spawn(process.execPath, ['scripts/start-electron.mjs', '--data-dir', deskDir], {
-          cwd: root,
-          env,
-          stdio: ['ignore', 'inherit', 'inherit'],
-        })
-      : spawn(process.execPath, ['--import', 'tsx', 'main/web/cli.ts', '--data-dir', deskDir, '--port', String(port)], {
-          cwd: root,
-          env,
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-    const hostName = desktop ? 'The desktop app' : 'The web host';
-    stops.push(() => stopChild(host));
-    const url = desktop
-      ? undefined
-      : await new Promise<string>((resolve, reject) => {
-          let output = '';
-          host.stdout!.on('data', (chunk: Buffer) => {
-            output += chunk.toString();
-            const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
-            if (match) resolve(match[1]!);
+      const env = {
+        ...process.env,
+        // The demo's desk ignores this machine's IT policy; its practice secrets come this way.
+        HEADSET_SOFTPHONE_POLICY: path.join(dir, 'no-policy.json'),
+        HEADSET_SOFTPHONE_PRACTICE_SIP_PASSWORD: account.password,
+        HEADSET_SOFTPHONE_PRACTICE_CRM_TOKEN: token,
+      };
+      // The desktop app where its binary can run here, else the web host (as `npm run app` chooses).
+      desktop = !values.web && electronCanRun();
+      const host = desktop
+        ? spawn(process.execPath, ['scripts/start-electron.mjs', '--data-dir', deskDir], {
+            cwd: root,
+            env,
+            stdio: ['ignore', 'inherit', 'inherit'],
+          })
+        : spawn(
+            process.execPath,
+            ['--import', 'tsx', 'main/web/cli.ts', '--data-dir', deskDir, '--port', String(port)],
+            {
+              cwd: root,
+              env,
+              stdio: ['ignore', 'pipe', 'inherit'],
+            },
+          );
+      const hostName = desktop ? 'The desktop app' : 'The web host';
+      stops.push(() => stopChild(host));
+      url = desktop
+        ? undefined
+        : await new Promise<string>((resolve, reject) => {
+            let output = '';
+            host.stdout!.on('data', (chunk: Buffer) => {
+              output += chunk.toString();
+              const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+              if (match) resolve(match[1]!);
+            });
+            host.once('exit', (code) => reject(new Error(`The web host stopped (exit ${code}):\n${output}`)));
           });
-          host.once('exit', (code) => reject(new Error(`The web host stopped (exit ${code}):\n${output}`)));
-        });
-    host.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`${hostName} stopped unexpectedly (exit ${code}).`);
-        void stopAll(1);
-      }
-    });
+      host.once('exit', (code) => {
+        if (!stopping) {
+          console.error(`${hostName} stopped unexpectedly (exit ${code}).`);
+          void stopAll(1);
+        }
+      });
+    }
 
     let sim: SimulatedCustomers | undefined;
     if (withCustomers) {
@@ -243,11 +273,19 @@ async function main(): Promise<void> {
       [
         'The demo contact centre is running on this machine:',
         '',
-        url ? `  Open in Chromium or Chrome:  ${url}` : '  The desk is the desktop app window that opened.',
+        url
+          ? `  Open in Chromium or Chrome:  ${url}`
+          : desktop
+            ? '  The desk is the desktop app window that opened.'
+            : '  No desk of its own (--no-desk): turn on Settings → Practice mode in your softphone.',
+        onKnownPorts
+          ? ''
+          : '  Note: the usual ports were taken, so a softphone in practice mode will not find this demo;\n' +
+            '  use the desk the demo started.',
         '',
         `  Phone server (Kamailio):     ${pbx.wsUrl}  (SIP over UDP on 127.0.0.1:${pbx.udpPort})`,
         `  CRM:                         ${crm.url}  (${customers} customers)`,
-        `  The agent:                   extension ${AGENT}, "Demo Agent", in practice mode`,
+        `  The agent:                   extension ${AGENT} (password ${getTestAccount(AGENT).password}), in practice mode`,
         sim
           ? pace > 0
             ? `  Simulated customers:         ${scenarios.filter((s) => s.direction === 'in').length} scenarios; the first call in about ${firstCall} s, then one every ~${pace} s`
