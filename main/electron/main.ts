@@ -3,7 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { app, powerMonitor, safeStorage, session, type BrowserWindow } from 'electron';
 import { APP_NAME, defaultPolicyPath } from '../../src/config/paths.js';
 import { validatePolicyFile } from '../../src/config/validate-policy.js';
-import { deskFolders, practiceSwitch, savePracticeSwitch, secretsFromEnvironment } from '../../src/config/practice.js';
+import {
+  deskFolders,
+  practiceSecrets,
+  practiceSwitch,
+  savePracticeSwitch,
+  secretsFromEnvironment,
+} from '../../src/config/practice.js';
 import { Core } from '../../src/core/core.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { withGivenSecrets } from '../../src/secrets/secret-store.js';
@@ -109,17 +115,20 @@ async function run(): Promise<void> {
         return { ok: true };
       },
     },
-    secrets: withGivenSecrets(
-      new SafeStorageSecretStore({
-        safeStorage,
-        file: path.join(desk.dataDir, 'secrets.bin'),
-        logger,
-        allowBasicText: (): boolean => core.policyAllows('desktop.allowWeakKeyring'),
-      }),
-      // A development run, a test or the demo may give the password and token in the environment
-      // (as the web host takes them); an installed app never does: its secrets live in the OS
-      // keychain only.
-      app.isPackaged ? {} : secretsFromEnvironment(process.env, practice),
+    secrets: practiceSecrets(
+      withGivenSecrets(
+        new SafeStorageSecretStore({
+          safeStorage,
+          file: path.join(desk.dataDir, 'secrets.bin'),
+          logger,
+          allowBasicText: (): boolean => core.policyAllows('desktop.allowWeakKeyring'),
+        }),
+        // A development run, a test or the demo may give the password and token in the environment
+        // (as the web host takes them); an installed app never does: its secrets live in the OS
+        // keychain only.
+        app.isPackaged ? {} : secretsFromEnvironment(process.env, practice),
+      ),
+      practice,
     ),
     logger,
   });

@@ -5,7 +5,13 @@ import { parseArgs } from 'node:util';
 import { defaultDataDir, defaultPolicyPath, APP_NAME } from '../../src/config/paths.js';
 import { validatePolicyFile } from '../../src/config/validate-policy.js';
 import { Core, type PracticePort } from '../../src/core/core.js';
-import { deskFolders, practiceSwitch, savePracticeSwitch, secretsFromEnvironment } from '../../src/config/practice.js';
+import {
+  deskFolders,
+  practiceSecrets,
+  practiceSwitch,
+  savePracticeSwitch,
+  secretsFromEnvironment,
+} from '../../src/config/practice.js';
 import { createLogger } from '../../src/log/logger.js';
 import { FileSecretStore } from '../../src/secrets/file-secret-store.js';
 import { startWebHost } from './server.js';
@@ -90,7 +96,10 @@ async function main(): Promise<void> {
       dataDir,
       logFile,
       settingsFiles: files,
-      secrets: new FileSecretStore(path.join(dataDir, 'secrets.json'), secretsFromEnvironment(process.env, practice)),
+      secrets: practiceSecrets(
+        new FileSecretStore(path.join(dataDir, 'secrets.json'), secretsFromEnvironment(process.env, practice)),
+        practice,
+      ),
       logger,
       practice: port,
     });
