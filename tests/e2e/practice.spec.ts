@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { writeJson } from '../support/tmp.js';
 import { startWebHost, type WebHostProcess } from './stack.js';
 
 const hosts: WebHostProcess[] = [];
@@ -17,7 +18,14 @@ test.afterEach(async () => {
 test('practice mode: on from Settings on a folder of its own, every screen marked, then off again', async ({
   browser,
 }) => {
-  const web = await startWebHost({ settings: { agent: { name: 'Real Agent' } } });
+  const web = await startWebHost({
+    settings: { agent: { name: 'Real Agent' } },
+    // A practice folder already pointed at a phone system that is not there: this test is about
+    // the folders, and a demo another test runs at the same time must not ring this desk.
+    // (A fresh practice folder pointing at the demo is demo.spec.ts's.)
+    prepare: (dataDir) =>
+      writeJson(path.join(dataDir, 'practice', 'settings.json'), { sip: { wsUrl: 'ws://127.0.0.1:9' } }),
+  });
   hosts.push(web);
   const page = await web.open(browser);
   const banner = page.getByRole('note', { name: 'Practice mode' });
@@ -34,10 +42,9 @@ test('practice mode: on from Settings on a folder of its own, every screen marke
   const realSettings = JSON.parse(fs.readFileSync(path.join(web.dataDir, 'settings.json'), 'utf8'));
   expect(realSettings.practice).toEqual({ enabled: true });
   expect(fs.existsSync(path.join(web.dataDir, 'practice'))).toBe(true);
-  // The practice desk has its own settings: the real agent's name is not there, and it points at
-  // the demo contact centre on this computer (npm run demo).
+  // The practice desk has its own settings: the real agent's name is not there.
   await expect(page.getByLabel('Your name')).toHaveValue('');
-  await expect(page.getByLabel('Server address (WebSocket)', { exact: true })).toHaveValue('ws://127.0.0.1:8089');
+  await expect(page.getByLabel('Server address (WebSocket)', { exact: true })).toHaveValue('ws://127.0.0.1:9');
   await page.getByLabel('Your name').fill('Trainee');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
@@ -50,7 +57,7 @@ test('practice mode: on from Settings on a folder of its own, every screen marke
   await expect(banner).toHaveCount(0, { timeout: 30_000 });
   await expect(page.getByLabel('Your name')).toHaveValue('Real Agent');
   const practiceSettings = JSON.parse(fs.readFileSync(path.join(web.dataDir, 'practice', 'settings.json'), 'utf8'));
-  expect(practiceSettings.agent.name).toBe('Trainee');
+  expect(practiceSettings).toEqual({ sip: { wsUrl: 'ws://127.0.0.1:9' }, agent: { name: 'Trainee' } });
 });
 
 test('practice mode locked off by IT: no way to switch it on', async ({ browser }) => {
