@@ -12,7 +12,7 @@ import {
   savePracticeSwitch,
   secretsFromEnvironment,
 } from '../../src/config/practice.js';
-import { createLogger } from '../../src/log/logger.js';
+import { createLogger, type Logger } from '../../src/log/logger.js';
 import { FileSecretStore } from '../../src/secrets/file-secret-store.js';
 import { startWebHost } from './server.js';
 
@@ -74,18 +74,24 @@ async function main(): Promise<void> {
   };
   let host: Awaited<ReturnType<typeof startWebHost>> | undefined;
   let core: Core;
-  let logger = createLogger({ file: path.join(rootDir, 'logs', 'core.log') });
+  // The host's own log is the real desk's; a practice desk logs into its own folder.
+  const logger = createLogger({ file: path.join(rootDir, 'logs', 'core.log') });
+  let practiceLogger: Logger | undefined;
+  let swapping = false;
   /** The desk on the real folder or (practice mode) on the practice folder, each with its own files. */
   const makeCore = (practice: boolean): Core => {
     const { dataDir, files } = deskFolders(rootDir, realFiles, practice);
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const logFile = path.join(dataDir, 'logs', 'core.log');
-    logger = createLogger({ file: logFile });
+    practiceLogger?.flush();
+    practiceLogger = practice ? createLogger({ file: logFile }) : undefined;
     const port: PracticePort = {
       active: practice,
       switchTo: async (enabled) => {
+        if (swapping) return { ok: false, error: { code: 'invalid', message: 'practice-busy' } };
         const saved = savePracticeSwitch(realFiles, enabled);
         if (!saved.ok) return saved;
+        swapping = true;
         // After the answer has gone out: stop this desk, start the other one, move the pages over.
         setTimeout(() => void swap(enabled), 50);
         return { ok: true };
@@ -100,17 +106,23 @@ async function main(): Promise<void> {
         new FileSecretStore(path.join(dataDir, 'secrets.json'), secretsFromEnvironment(process.env, practice)),
         practice,
       ),
-      logger,
+      logger: practiceLogger ?? logger,
       practice: port,
     });
   };
   const swap = async (practice: boolean) => {
-    await core.stop();
-    logger.flush();
-    core = makeCore(practice);
-    host?.setCore(core);
-    await core.start();
-    console.log(practice ? 'Practice mode is on: the desk runs on its practice folder.' : 'Practice mode is off.');
+    try {
+      await core.stop();
+      core = makeCore(practice);
+      host?.setCore(core);
+      await core.start();
+      console.log(practice ? 'Practice mode is on: the desk runs on its practice folder.' : 'Practice mode is off.');
+    } catch (error) {
+      logger.error({ err: error }, 'the desk could not be restarted for practice mode');
+      console.error(`The desk could not be restarted: ${(error as Error).message}`);
+    } finally {
+      swapping = false;
+    }
   };
   core = makeCore(practiceSwitch(realFiles));
   const staticDir = path.join(projectRoot, 'out', 'renderer');
@@ -142,6 +154,7 @@ async function main(): Promise<void> {
     stopping = true;
     await core.stop();
     await host.close();
+    practiceLogger?.flush();
     logger.flush();
     process.exit(0);
   };

@@ -24,6 +24,15 @@ export const CustomerSummary = z.object({
 });
 export type CustomerSummary = z.infer<typeof CustomerSummary>;
 
+/** "Giulia Bianchi", else the company: how the wrap-up and the practice review name a customer. */
+export function customerFullName(customer: {
+  givenName?: string;
+  familyName?: string;
+  company?: string;
+}): string | undefined {
+  return [customer.givenName, customer.familyName].filter(Boolean).join(' ') || customer.company || undefined;
+}
+
 /**
  * Who a ringing call is from. `withheld`: the caller hid the number; `none`: not in the cache
  * (`number` as best read, E.164 when it is one); `one`, or `many` sharing the number (a family, a

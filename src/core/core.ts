@@ -12,6 +12,7 @@ import {
   type StateSnapshot,
   type SyncStatus,
   SYNC_OFF,
+  customerFullName,
 } from '../contract/index.js';
 import path from 'node:path';
 import type { OsPolicy } from '../config/layers.js';
@@ -220,14 +221,11 @@ export class Core {
         });
         if (this.practiceActive()) {
           const customer = this.customers.view().find((p) => p.callId === call.id)?.card?.customer;
-          const name = customer
-            ? [customer.givenName, customer.familyName].filter(Boolean).join(' ') || customer.company
-            : undefined;
           const reviewed = this.practice.callEnded({
             call,
             guidance,
             holdReminderSeconds: this.settings.values.guidance.holdReminderSeconds,
-            customerName: name,
+            customerName: customer ? customerFullName(customer) : undefined,
           });
           if (reviewed) this.emitPractice();
         }

@@ -1,5 +1,6 @@
 import type { AgentState, DeclinedCall } from '../contract/agent.js';
 import type { Call, CommandResult, CoreEvent, GuidanceRecord, GuidanceView, ScreenPop } from '../contract/index.js';
+import { customerFullName } from '../contract/customers.js';
 import type { Settings } from '../contract/settings.js';
 import {
   EMPTY_WRAPUP,
@@ -419,9 +420,7 @@ export class WorkDesk {
     context: { pop?: ScreenPop; guidance?: GuidanceRecord; guidanceView?: GuidanceView },
   ): WrapUpContext & { required?: WrapUpField[] } {
     const customer = context.pop?.card?.customer;
-    const name = customer
-      ? [customer.givenName, customer.familyName].filter(Boolean).join(' ') || customer.company
-      : undefined;
+    const name = customer ? customerFullName(customer) : undefined;
     const required = (context.pop?.line?.requiredChecks ?? [])
       .filter((check) => check.startsWith('wrapup.'))
       .map((check) => check.slice('wrapup.'.length))

@@ -116,8 +116,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  if (!fs.existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
-    console.error('Building the screen (once)…');
+  if (screenOutOfDate()) {
+    console.error('Building the screen…');
     await run(process.execPath, [
       path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
       'build',
@@ -390,6 +390,25 @@ async function startCustomers(
 
 function installDebianPackages(packages: string[]): Promise<void> {
   return run('bash', ['-c', `source scripts/debian-packages.sh && ensure_debian_packages ${packages.join(' ')}`]);
+}
+
+/** The built screen is missing, or older than its sources (a pull since the last build). */
+function screenOutOfDate(): boolean {
+  const built = path.join(root, 'out', 'renderer', 'index.html');
+  if (!fs.existsSync(built)) return true;
+  const builtAt = fs.statSync(built).mtimeMs;
+  const newest = (dir: string): number =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .reduce(
+        (latest, entry) =>
+          Math.max(
+            latest,
+            entry.isDirectory() ? newest(path.join(dir, entry.name)) : fs.statSync(path.join(dir, entry.name)).mtimeMs,
+          ),
+        0,
+      );
+  return ['renderer', path.join('src', 'contract')].some((dir) => newest(path.join(root, dir)) > builtAt);
 }
 
 /** Whether the Electron app can run here (its binary installed or downloadable): as `npm run app` asks. */

@@ -391,6 +391,11 @@ export class SimulatedCustomers {
 
   /** The agent called an outside number: a customer answers it the way an outbound scenario says. */
   private async answerOutbound(dialled: string): Promise<void> {
+    if (this.call) {
+      // A customer is about to call the agent (its lines being spoken ahead): this line is busy.
+      await this.hangup();
+      return;
+    }
     const call = this.newCall();
     const customer = this.byNumber.get(dialled);
     const wanted = this.options.only;
