@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Call, CustomerCard } from '../../src/contract/index.js';
+import type { Call } from '../../src/contract/index.js';
 import { INBOUND_PHASES } from '../../src/contract/guidance.js';
 import { GuidanceSession } from '../../src/guidance/session.js';
-import { checkScript, type LoadedScript } from '../../src/guidance/script.js';
-import english from '../../src/guidance/scripts/general.en.json';
-
-/** The shipped English script, as the desk loads it. */
-function shipped(): LoadedScript {
-  const result = checkScript(english, 'shipped:general-en');
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return { script: result.script, source: 'shipped', origin: 'shipped:general-en' };
-}
+import type { LoadedScript } from '../../src/guidance/script.js';
+import { giuliaCard, shippedEnglishScript } from '../support/guidance-fixtures.js';
 
 /** A call as the phone lists it, changed step by step by the tests. */
 function inboundCall(overrides: Partial<Call> = {}): Call {
@@ -26,29 +19,14 @@ function inboundCall(overrides: Partial<Call> = {}): Call {
   } as Call;
 }
 
-const CARD: CustomerCard = {
-  customer: {
-    id: 7,
-    title: 'Mrs',
-    givenName: 'Giulia',
-    familyName: 'Bianchi',
-    language: 'it',
-    flags: [],
-    openCases: 0,
-    emails: [],
-    identification: { dateOfBirth: '1980-03-12', postcode: '00184', customerCode: 'C-991' },
-    phones: [],
-  },
-  cases: [],
-  interactions: [],
-};
+const CARD = giuliaCard('it');
 
 /** A session on a fake clock: `at(ms)` moves time, then runs what is due. */
 function setup(options: { autoAdvance?: boolean; requiredChecks?: string[]; call?: Partial<Call> } = {}) {
   let now = 1_000_000;
   let call = inboundCall(options.call);
   const session = new GuidanceSession(
-    shipped(),
+    shippedEnglishScript(),
     call,
     {
       agent: { name: 'Marco Neri', company: 'Acme Energia' },
@@ -365,12 +343,15 @@ describe('variables', () => {
 
   it('a script change while it rings (the record brought another language) is allowed; after the answer it is not', () => {
     const t = setup();
-    const other: LoadedScript = { ...shipped(), script: { ...shipped().script, id: 'general-xx' } };
+    const other: LoadedScript = {
+      ...shippedEnglishScript(),
+      script: { ...shippedEnglishScript().script, id: 'general-xx' },
+    };
     expect(t.session.replaceScript(other)).toBe(true);
     expect(t.session.view().script.id).toBe('general-xx');
     expect(t.current()).toBe('prepare');
     t.answer();
-    expect(t.session.replaceScript(shipped())).toBe(false);
+    expect(t.session.replaceScript(shippedEnglishScript())).toBe(false);
   });
 });
 
@@ -379,7 +360,7 @@ describe('outbound calls', () => {
     let now = 0;
     const call = inboundCall({ direction: 'out', state: 'dialling' });
     const session = new GuidanceSession(
-      shipped(),
+      shippedEnglishScript(),
       call,
       { agent: { name: 'Marco', company: '' } },
       { holdReminderMs: 45_000, autoAdvance: true, now: () => now, hour: () => 20 },

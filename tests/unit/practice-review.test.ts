@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Call, CustomerCard, PhaseId, WrapUpDraft } from '../../src/contract/index.js';
+import type { Call, PhaseId, WrapUpDraft } from '../../src/contract/index.js';
 import {
   EMPTY_WRAPUP,
   INBOUND_PHASES,
@@ -7,8 +7,7 @@ import {
   PracticeReview,
   PracticeView,
 } from '../../src/contract/index.js';
-import { checkScript, type LoadedScript } from '../../src/guidance/script.js';
-import english from '../../src/guidance/scripts/general.en.json';
+import { giuliaCard, shippedEnglishScript } from '../support/guidance-fixtures.js';
 import { GuidanceSession } from '../../src/guidance/session.js';
 import {
   ANSWER_WITHIN_MS,
@@ -25,28 +24,7 @@ import {
  * holds, hang-up.
  */
 
-function shipped(): LoadedScript {
-  const result = checkScript(english, 'shipped:general-en');
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return { script: result.script, source: 'shipped', origin: 'shipped:general-en' };
-}
-
-const CARD: CustomerCard = {
-  customer: {
-    id: 7,
-    title: 'Mrs',
-    givenName: 'Giulia',
-    familyName: 'Bianchi',
-    language: 'en',
-    flags: [],
-    openCases: 0,
-    emails: [],
-    identification: { dateOfBirth: '1980-03-12', postcode: '00184', customerCode: 'C-991' },
-    phones: [],
-  },
-  cases: [],
-  interactions: [],
-};
+const CARD = giuliaCard('en');
 
 const T0 = 1_700_000_000_000;
 const ALL_INBOUND: PhaseId[] = [...INBOUND_PHASES];
@@ -66,7 +44,7 @@ function practiceCall(options: { direction?: 'in' | 'out'; id?: string } = {}) {
   } as Call;
   // The phases move only by the call and by hand, so that each test says where the call is.
   const session = new GuidanceSession(
-    shipped(),
+    shippedEnglishScript(),
     call,
     { agent: { name: 'Marco Neri', company: 'Acme Energy' }, line: { serviceName: 'Home energy', requiredChecks: [] } },
     { holdReminderMs: 45_000, autoAdvance: false, now: () => now, hour: () => 10 },
