@@ -3,6 +3,7 @@ import type { Call, PhaseId, WrapUpDraft } from '../../src/contract/index.js';
 import {
   EMPTY_WRAPUP,
   INBOUND_PHASES,
+  OUTBOUND_PHASES,
   PRACTICE_FINDINGS,
   PracticeReview,
   PracticeView,
@@ -428,16 +429,7 @@ describe('answering', () => {
     t.wait(20_000);
     const review = checked(reviewCall(t.end('remote-hangup')));
     expect(review.timeToAnswerMs).toBeUndefined();
-    expect(review.phases.map((phase) => phase.id)).toEqual([
-      'prepare',
-      'introduce',
-      'check-time',
-      'purpose',
-      'handle',
-      'summarise',
-      'leave',
-      'close',
-    ]);
+    expect(review.phases.map((phase) => phase.id)).toEqual([...OUTBOUND_PHASES]);
     expect(results(review)).toMatchObject({ prepare: 'done', introduce: 'not-reached', purpose: 'not-reached' });
     expect(codes(review).some((code) => code.startsWith('answered'))).toBe(false);
   });
