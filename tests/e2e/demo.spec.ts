@@ -37,8 +37,6 @@ function launchDemo(args: string[]): void {
       '0',
       '--scenarios',
       'tests/fixtures/scenarios',
-      '--scenario',
-      'quick-hold',
       ...args,
     ],
     { cwd: process.cwd(), env: process.env, stdio: ['pipe', 'pipe', 'pipe'] },
@@ -92,8 +90,8 @@ test('npm run demo: a simulated customer calls with a real voice, the agent prac
     // The desk's cache is filled from the demo CRM before the customer calls.
     await expect(agent.getByTestId('sync-indicator')).toContainText('up to date', { timeout: 60_000 });
 
-    // "c" and Enter: a customer calls now.
-    demo!.stdin.write('c\n');
+    // "c <scenario>" and Enter: a customer calls now, as that scenario says.
+    demo!.stdin.write('c quick-hold\n');
     const incoming = agent.getByRole('region', { name: 'Incoming call' });
     await expect(incoming).toBeVisible({ timeout: 30_000 });
     const pinned = agent.getByRole('region', { name: "Caller's record" });

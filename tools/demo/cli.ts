@@ -291,7 +291,10 @@ async function main(): Promise<void> {
             ? `  Simulated customers:         ${scenarios.filter((s) => s.direction === 'in').length} scenarios; the first call in about ${firstCall} s, then one every ~${pace} s`
             : '  Simulated customers:         they call when you type c and Enter'
           : '  No simulated customers (--no-customers).',
-        sim ? '  Type c and Enter to have a customer call now. Calls to outside numbers reach them too.' : '',
+        sim
+          ? '  Type c and Enter to have a customer call now (c <scenario> for one scenario, e.g.\n' +
+            '  c abusive-caller). Calls to outside numbers reach the customers too.'
+          : '',
         '  Call the agent yourself from a SIP client on the PBX: users 1002–1005, password "secret" +',
         '  the user (e.g. 1002 / secret1002), domain pbx.test.',
         '',
@@ -302,9 +305,18 @@ async function main(): Promise<void> {
     );
     if (sim) {
       process.stdin.setEncoding('utf8');
+      // "c": a customer calls now; "c <scenario>": that scenario (a trainer picks the situation).
+      const inbound = scenarios.filter((s) => s.direction === 'in').map((s) => s.id);
       process.stdin.on('data', (text: string) => {
-        if (text.trim().toLowerCase() === 'c' && !sim!.callNow())
-          console.error('A simulated call is already in progress.');
+        for (const line of text.split('\n')) {
+          const [command, scenario] = line.trim().split(/\s+/);
+          if (command?.toLowerCase() !== 'c') continue;
+          if (scenario && !inbound.includes(scenario)) {
+            console.error(`No scenario "${scenario}" for a customer's call; there are: ${inbound.join(', ')}`);
+          } else if (!sim!.callNow(scenario)) {
+            console.error('A simulated call is already in progress.');
+          }
+        }
       });
     }
   } catch (error) {
