@@ -153,8 +153,9 @@ test('a known caller: the record is on screen while it rings, and stays pinned t
   await expect(agent.getByRole('region', { name: 'Last call' })).toBeVisible();
   // Through the end of the call the record stays, and now shows this call as the last contact.
   await expect(pinned.getByRole('heading', { name: 'Giulia Bianchi' })).toBeVisible();
+  // How the call ended, in words, until the wrap-up gives the outcome.
   await expect(pinned.getByRole('region', { name: 'Last contacts' }).getByRole('listitem').first()).toContainText(
-    'remote-hangup',
+    'The other party hung up.',
   );
 });
 

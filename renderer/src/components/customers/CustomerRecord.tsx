@@ -2,7 +2,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { useRef, useState } from 'react';
 import { Button } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
-import type { CustomerCard, CustomerSummary, ServiceLine } from '../../../../src/contract/index.js';
+import type { TFunction } from 'i18next';
+import {
+  CallEndCause,
+  type CustomerCard,
+  type CustomerSummary,
+  type ServiceLine,
+} from '../../../../src/contract/index.js';
 import { dueText } from '../work/workText.js';
 import { CustomerForm } from './CustomerForm.js';
 import { ScheduleCallback } from './ScheduleCallback.js';
@@ -140,7 +146,7 @@ export function CustomerRecord({ card, actions }: { card: CustomerCard; actions?
             <li key={i.id}>
               {day(i.startedAt, i18n.language)} · {t(`customer.channel.${i.channel}`)}{' '}
               {i.direction === 'in' ? '←' : '→'}
-              {i.outcome && <span className="pop__muted"> · {i.outcome}</span>}
+              {i.outcome && <span className="pop__muted"> · {outcomeText(i.outcome, t)}</span>}
               {i.summary && <p className="record__summary">{i.summary}</p>}
             </li>
           ))}
@@ -224,4 +230,12 @@ export function Chooser({
       ))}
     </ul>
   );
+}
+
+/**
+ * A contact's outcome as the CRM wrote it, or, for a call of this desk whose wrap-up is not saved
+ * yet, how the call ended (a code such as "local-hangup") in the agent's words.
+ */
+function outcomeText(outcome: string, t: TFunction): string {
+  return (CallEndCause.options as readonly string[]).includes(outcome) ? t(`call.cause.${outcome}`) : outcome;
 }
