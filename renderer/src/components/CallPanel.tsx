@@ -106,7 +106,17 @@ function Keypad({ call }: { call: Call }) {
 function Quality({ call }: { call: Call }) {
   const { t } = useTranslation();
   const quality = call.quality;
-  if (!quality || call.state !== 'active') return null;
+  if (call.state !== 'active') return null;
+  // Its place is kept from the answer on: the badge arriving a few seconds later must not move the
+  // call controls under the agent's pointer.
+  if (!quality)
+    return (
+      <div className="quality">
+        <span className="quality__meter quality__meter--measuring">
+          {t('call.quality.label')} · {t('call.quality.measuring')}
+        </span>
+      </div>
+    );
   return (
     <div className="quality">
       <span
