@@ -640,18 +640,36 @@ async function reinvite(hold) {
   const s = requireEstablished(hold ? 'hold' : 'unhold');
   await ackReceived(s);
   s.sessionDescriptionHandlerOptionsReInvite = { ...MEDIA_OPTIONS, hold };
-  const result = await new Promise((resolve, reject) => {
-    s.invite({
-      requestDelegate: {
-        onAccept: (r) => resolve({ ok: true, ...statusOf(r) }),
-        onReject: (r) => resolve({ ok: false, ...statusOf(r) }),
-      },
-    }).catch(reject);
-  });
-  log(hold ? 'hold' : 'unhold', `${result.statusCode} ${result.reasonPhrase}`);
+  let result;
+  // As a phone does (RFC 3261 14.1, 21.5.1): a 491 (the other side's own re-INVITE crossed ours) or
+  // a 500 with Retry-After (it is still busy with one) means "try again shortly", a few times.
+  for (let attempt = 1; ; attempt++) {
+    result = await new Promise((resolve, reject) => {
+      s.invite({
+        requestDelegate: {
+          onAccept: (r) => resolve({ ok: true, ...statusOf(r) }),
+          onReject: (r) =>
+            resolve({ ok: false, ...statusOf(r), retryAfter: retryAfterSeconds(r.message.getHeader('Retry-After')) }),
+        },
+      }).catch(reject);
+    });
+    log(hold ? 'hold' : 'unhold', `${result.statusCode} ${result.reasonPhrase}`);
+    const again = result.statusCode === 491 || (result.statusCode === 500 && result.retryAfter !== undefined);
+    if (result.ok || !again || attempt === 3) break;
+    await new Promise((resolve) =>
+      setTimeout(resolve, result.statusCode === 491 ? 2100 + Math.random() * 1900 : result.retryAfter * 1000 + 100),
+    );
+    await ackReceived(s);
+  }
   if (!result.ok) throw new Error(`${hold ? 'hold' : 'unhold'}: re-INVITE answered ${result.statusCode}`);
   localHold = hold;
   return state();
+}
+
+/** Retry-After's seconds (RFC 3261 20.33: "5", "5;duration=60", "5 (busy)"); undefined without one. */
+function retryAfterSeconds(header) {
+  const seconds = Number.parseInt(header ?? '', 10);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 const hold = () => reinvite(true);
