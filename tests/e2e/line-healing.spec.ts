@@ -259,8 +259,11 @@ test('a cut just as the customer puts the call on hold (our answer lost): the ho
   relay.restore();
   await expect(line(agent)).toContainText('Registered', { timeout: 15_000 });
 
-  // The customer gets its answer over the new connection, and the desk's recovery follows it.
+  // The customer gets its answer over the new connection, and the desk's recovery follows it:
+  // its re-INVITE tells the customer where the desk is now (until then the customer's next request
+  // would go to the dead connection; the recovery waits and tries again if the two cross).
   expect(await holding).toBe('held');
+  await peer.waitForState((s) => s.reinvitesReceived >= 1, 20_000);
   await expect(call).toContainText('The other party put you on hold');
   await expect(call).not.toContainText('On hold');
   await peer.waitForState((s) => s.localHold && s.session === 'established');

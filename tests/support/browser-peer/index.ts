@@ -130,6 +130,8 @@ export interface PeerState {
   heldByRemote: boolean;
   /** Digits received in this call by SIP INFO (RFC 4733 events cannot be seen from page JS). */
   dtmfReceived: string[];
+  /** re-INVITEs the other side sent in the current call (hold, resume, a recovery's new offer). */
+  reinvitesReceived: number;
   /** Digits sent in this call: INFO accepted with 2xx, or tones RTCDTMFSender played out. */
   dtmfSent: string[];
   /** The `<audio>` element the remote stream plays into. */

@@ -92,6 +92,8 @@ let lastReplacedCallId = null;
 /** The last transfer this peer made (transferor role). */
 let transfer = null;
 let dtmfReceived = [];
+/** re-INVITEs the other side sent in the current call (hold, resume, a recovery's new offer). */
+let reinvitesReceived = 0;
 let dtmfSent = [];
 let playback = { attached: false, playing: false, error: null };
 
@@ -200,6 +202,7 @@ function trackSession(s, dir) {
   localHold = false;
   dtmfReceived = [];
   dtmfSent = [];
+  reinvitesReceived = 0;
   s.delegate = {
     onBye: (bye) => {
       ends.set(s, { cause: 'bye', by: 'remote' });
@@ -218,7 +221,10 @@ function trackSession(s, dir) {
       if (digit && session === s) dtmfReceived.push(digit);
       info.accept();
     },
-    onInvite: () => log('reinvite-received', sdpAudioDirection(peerConnection()?.remoteDescription?.sdp)),
+    onInvite: () => {
+      if (session === s) reinvitesReceived += 1;
+      log('reinvite-received', sdpAudioDirection(peerConnection()?.remoteDescription?.sdp));
+    },
     onRefer: (referral) => onRefer(s, referral),
     onSessionDescriptionHandler: (sdh) => {
       watchPeerConnection(sdh);
@@ -768,6 +774,7 @@ function state() {
     heldByRemote: remoteDirection === 'sendonly' || remoteDirection === 'inactive',
     dtmfReceived: [...dtmfReceived],
     dtmfSent: [...dtmfSent],
+    reinvitesReceived,
     playback: {
       ...playback,
       paused: audioElement.paused,
